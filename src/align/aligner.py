@@ -1,0 +1,345 @@
+"""Monotonic sentence alignment by dynamic programming over beads, in a band.
+
+Beads go up to 4:1 / 1:4 / 2:2 / 2:3 / 3:2 plus 1:0 and 0:1. A bead is scored by the cosine
+similarity of its joined sentences (the normalised sum of their embeddings), minus a margin
+that measures how similar each sentence is to its other neighbours (so that a document whose
+sentences all look alike does not fool it), minus penalties for length disagreement, for
+crossing a paragraph boundary and for the rarer bead shapes.
+
+Cost stays linear in document length: documents up to `full_cells` cells are searched whole;
+longer ones are first aligned at a coarse resolution (blocks of sentences averaged), and the
+fine search runs in a band around the projected coarse path.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .model import Bead
+
+BEAD_TYPES: tuple[tuple[int, int], ...] = (
+    (1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (2, 3), (3, 2), (1, 4), (4, 1),
+)
+NEG = -1e30
+
+
+@dataclass
+class AlignerConfig:
+    bead_types: tuple[tuple[int, int], ...] = BEAD_TYPES
+    # Similarity a sentence must reach to be worth aligning rather than skipping (1:0 / 0:1).
+    skip_threshold: float = 0.32
+    # Weight of the neighbourhood margin: score = cos - margin_weight * mean(top-k others).
+    margin_weight: float = 0.5
+    margin_k: int = 4
+    size_exponent: float = 1.0  # bead weight ((a + b) / 2) ** size_exponent
+    skip_cost: float = 0.0
+    # Extra cost of beads other than 1:1, per shape (added to the 1 + 1 sentences' baseline).
+    shape_penalty: dict[tuple[int, int], float] = field(default_factory=lambda: {
+        (1, 2): 0.04, (2, 1): 0.04, (2, 2): 0.12, (1, 3): 0.10, (3, 1): 0.10,
+        (2, 3): 0.20, (3, 2): 0.20, (1, 4): 0.18, (4, 1): 0.18,
+    })
+    length_weight: float = 0.05  # per unit of squared z-score of the log length ratio
+    length_sigma: float = 0.35  # spread of log(target/source length) for a true pair
+    paragraph_penalty: float = 0.15  # a merge that spans a paragraph boundary
+    heading_penalty: float = 0.25  # a heading paired with a non-heading, or merged
+    full_cells: int = 1_500_000  # up to this many (n+1)*(m+1) cells: no first pass
+    coarse_block: int = 8  # sentences per block in the first pass (at least)
+    band_margin: int = 12  # sentences either side of the projected coarse path
+    chunk_rows: int = 512
+
+
+@dataclass
+class SideFeatures:
+    """What the aligner needs of one side: embeddings, lengths and structure."""
+
+    emb: np.ndarray  # (n, d) float32, L2-normalised
+    lengths: np.ndarray  # (n,) characters
+    paragraph: np.ndarray | None = None  # (n,) block ids
+    heading: np.ndarray | None = None  # (n,) bool
+
+    def __post_init__(self) -> None:
+        n = len(self.emb)
+        self.lengths = np.asarray(self.lengths, dtype=np.float64)
+        self.paragraph = np.zeros(n, np.int64) if self.paragraph is None else np.asarray(self.paragraph)
+        self.heading = np.zeros(n, bool) if self.heading is None else np.asarray(self.heading, bool)
+
+
+class _SpanStats:
+    """Per-span quantities for spans of up to `max_len` consecutive sentences ending at i."""
+
+    def __init__(self, side: SideFeatures, max_len: int) -> None:
+        emb = side.emb.astype(np.float64)
+        n = len(emb)
+        self.n = n
+        self.prefix = np.zeros((n + 1, emb.shape[1]))
+        np.cumsum(emb, axis=0, out=self.prefix[1:])
+        # dots[k][i] = e_i . e_{i+k}, for the norms of summed spans
+        dots = [np.ones(n)] + [np.einsum("ij,ij->i", emb[:-k], emb[k:]) if n > k else np.zeros(0)
+                               for k in range(1, max_len)]
+        clen = np.concatenate([[0.0], np.cumsum(side.lengths)])
+        self.norm = {}  # norm[a][i]: |sum of e over span (i-a, i]| for DP position i (span i-a..i-1)
+        self.length = {}
+        self.crosses_paragraph = {}
+        self.has_heading = {}
+        heading = np.concatenate([[0], np.cumsum(side.heading.astype(np.int64))])
+        par = side.paragraph
+        for a in range(1, max_len + 1):
+            norm2 = np.full(n + 1, np.nan)
+            if n >= a:
+                acc = np.zeros(n - a + 1)
+                for start_off in range(a):
+                    for k in range(a - start_off):
+                        d = dots[k][start_off:start_off + n - a + 1] if k else dots[0][start_off:start_off + n - a + 1]
+                        acc += d if k == 0 else 2 * d
+                norm2[a:] = acc
+            self.norm[a] = np.sqrt(np.maximum(norm2, 1e-12))
+            self.length[a] = np.full(n + 1, np.nan)
+            self.length[a][a:] = clen[a:] - clen[:-a] + (a - 1) if n >= a else []
+            cross = np.zeros(n + 1, bool)
+            if n >= a and a > 1:
+                cross[a:] = par[a - 1:] != par[: n - a + 1]
+            self.crosses_paragraph[a] = cross
+            hh = np.zeros(n + 1, np.int64)
+            if n >= a:
+                hh[a:] = heading[a:] - heading[:-a]
+            self.has_heading[a] = hh
+
+
+def _band_full(n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.zeros(n + 1, np.int64), np.full(n + 1, m, np.int64)
+
+
+def _topk_mean(groups: np.ndarray, values: np.ndarray, size: int, k: int) -> np.ndarray:
+    """Mean of the k largest values per group id (groups in [0, size))."""
+    out = np.zeros(size)
+    if len(values) == 0:
+        return out
+    order = np.lexsort((-values, groups))
+    g = groups[order]
+    first = np.searchsorted(g, np.arange(size))
+    rank = np.arange(len(g)) - first[g]
+    keep = rank < k
+    sums = np.bincount(g[keep], weights=values[order][keep], minlength=size)
+    counts = np.bincount(g[keep], minlength=size)
+    out = sums / np.maximum(counts, 1)
+    return out
+
+
+class _BandAligner:
+    def __init__(self, src: SideFeatures, tgt: SideFeatures, lo: np.ndarray, hi: np.ndarray,
+                 config: AlignerConfig) -> None:
+        self.src, self.tgt, self.cfg = src, tgt, config
+        self.n, self.m = len(src.emb), len(tgt.emb)
+        self.lo, self.hi = lo, hi
+        self.width = int((hi - lo).max()) + 1
+        max_a = max(a for a, _ in config.bead_types)
+        max_b = max(b for _, b in config.bead_types)
+        self.S = _SpanStats(src, max_a)
+        self.T = _SpanStats(tgt, max_b)
+        self.max_a, self.max_b = max_a, max_b
+
+    # ---- similarities --------------------------------------------------------------
+    def _prefix_gram(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """G[i, j] = P_s[i] . P_t[j] for the given DP rows and (rows x W') absolute cols."""
+        r0, r1 = int(rows.min()), int(rows.max()) + 1
+        c0, c1 = int(cols.min()), int(cols.max()) + 1
+        dense = self.S.prefix[r0:r1] @ self.T.prefix[c0:c1].T
+        return dense[rows[:, None] - r0 if rows.ndim == 1 else rows - r0, cols - c0]
+
+    def _margins(self) -> tuple[np.ndarray, np.ndarray]:
+        """Mean similarity of each sentence to its top-k neighbours inside the band."""
+        n, m, k = self.n, self.m, self.cfg.margin_k
+        src_g, tgt_g, vals = [], [], []
+        for r0 in range(1, n + 1, self.cfg.chunk_rows):
+            rows = np.arange(r0, min(n + 1, r0 + self.cfg.chunk_rows))
+            j = self.lo[rows, None] + np.arange(self.width)[None, :]
+            valid = (j >= 1) & (j <= np.minimum(self.hi[rows, None], m))
+            jc = np.clip(j, 1, m)
+            sims = np.einsum("rd,rwd->rw", self.src.emb[rows - 1], self.tgt.emb[jc - 1], optimize=False)
+            ii = np.broadcast_to(rows[:, None] - 1, j.shape)
+            src_g.append(ii[valid]); tgt_g.append(jc[valid] - 1); vals.append(sims[valid])
+        src_g = np.concatenate(src_g) if src_g else np.zeros(0, np.int64)
+        tgt_g = np.concatenate(tgt_g) if tgt_g else np.zeros(0, np.int64)
+        vals = np.concatenate(vals).astype(np.float64) if vals else np.zeros(0)
+        return _topk_mean(src_g, vals, n, k), _topk_mean(tgt_g, vals, m, k)
+
+    def _chunk_scores(self, rows: np.ndarray, margin_s: np.ndarray, margin_t: np.ndarray,
+                      log_ratio: float) -> np.ndarray:
+        """Bead scores (types x rows x W) for DP cells (i, lo_i + w); NEG where impossible."""
+        cfg, S, T = self.cfg, self.S, self.T
+        W = self.width
+        j = self.lo[rows, None] + np.arange(W)[None, :]  # absolute DP column
+        in_band = j <= self.hi[rows, None]
+        # prefix grams G[i - a, j - b] for all a, b in range
+        gram = {}
+        a_vals = sorted({a for a, _ in cfg.bead_types if a})
+        b_vals = sorted({b for _, b in cfg.bead_types if b})
+        cm_s = np.concatenate([[0.0], np.cumsum(margin_s)])
+        cm_t = np.concatenate([[0.0], np.cumsum(margin_t)])
+        for a in [0] + a_vals:
+            ri = np.clip(rows - a, 0, self.n)
+            for b in [0] + b_vals:
+                cj = np.clip(j - b, 0, self.m)
+                r0, r1 = int(ri.min()), int(ri.max()) + 1
+                c0, c1 = int(cj.min()), int(cj.max()) + 1
+                dense = self.S.prefix[r0:r1] @ self.T.prefix[c0:c1].T
+                gram[a, b] = dense[(ri - r0)[:, None], cj - c0]
+        out = np.full((len(cfg.bead_types), len(rows), W), NEG, dtype=np.float64)
+        thr = cfg.skip_threshold
+        for t, (a, b) in enumerate(cfg.bead_types):
+            ok = in_band & (rows[:, None] >= a) & (j >= b) & (j <= self.m)
+            if a == 0 or b == 0:
+                out[t] = np.where(ok, -cfg.skip_cost, NEG)  # skipping is the zero point of the scale
+                continue
+            block = gram[0, 0] - gram[0, b] - gram[a, 0] + gram[a, b]
+            ri = np.clip(rows, 0, self.n)
+            cj = np.clip(j, 0, self.m)
+            ns = S.norm[a][ri][:, None]
+            nt = T.norm[b][cj]
+            cos = block / (ns * nt)
+            ms = (cm_s[ri] - cm_s[np.clip(ri - a, 0, None)])[:, None] / a
+            mt = (cm_t[cj] - cm_t[np.clip(cj - b, 0, None)]) / b
+            sim = cos - cfg.margin_weight * (ms + mt) / 2
+            ls = S.length[a][ri][:, None]
+            lt = T.length[b][cj]
+            z = (np.log((lt + 10) / (ls + 10)) - log_ratio) / cfg.length_sigma
+            weight = ((a + b) / 2) ** cfg.size_exponent
+            score = weight * (sim - thr - cfg.length_weight * np.minimum(z * z, 25.0))
+            score -= cfg.shape_penalty.get((a, b), 0.0)
+            score -= cfg.paragraph_penalty * (S.crosses_paragraph[a][ri][:, None] | T.crosses_paragraph[b][cj])
+            hs = S.has_heading[a][ri][:, None]
+            ht = T.has_heading[b][cj]
+            heading_bad = ((hs > 0) != (ht > 0)) | (hs > 1) | (ht > 1) | ((hs > 0) & ((a > 1) | (b > 1)))
+            score -= cfg.heading_penalty * heading_bad
+            out[t] = np.where(ok, score, NEG)
+        return out
+
+    def _row_valid(self, i: int) -> np.ndarray:
+        j = self.lo[i] + np.arange(self.width)
+        return (j <= self.hi[i]) & (j <= self.m)
+
+    # ---- dynamic programme -------------------------------------------------------------
+    def run(self) -> tuple[list[tuple[int, int, int, int]], np.ndarray]:
+        """Best path as (i0, i1, j0, j1) spans, and the per-bead score of each bead."""
+        n, m, W, cfg = self.n, self.m, self.width, self.cfg
+        lo = self.lo
+        types = cfg.bead_types
+        margin_s, margin_t = self._margins()
+        log_ratio = float(np.log((self.tgt.lengths.sum() + 10) / (self.src.lengths.sum() + 10)))
+        D = np.full((n + 1, W), NEG)
+        back = np.zeros((n + 1, W), np.int8)
+        # row 0: only 0:1 beads from (0, 0)
+        ins = types.index((0, 1)) if (0, 1) in types else -1
+        cols = np.arange(W)
+        D[0, 0] = 0.0 if lo[0] == 0 else NEG
+        if ins >= 0:
+            valid0 = lo[0] + cols <= min(self.hi[0], m)
+            D[0] = np.where(valid0 & (lo[0] + cols >= 0), 0.0, NEG)
+            back[0] = ins
+            back[0, 0] = -1
+        self.bead_score = {}
+        pair_types = [(t, a, b) for t, (a, b) in enumerate(types) if a > 0]
+        for r0 in range(1, n + 1, cfg.chunk_rows):
+            rows = np.arange(r0, min(n + 1, r0 + cfg.chunk_rows))
+            scores = self._chunk_scores(rows, margin_s, margin_t, log_ratio)
+            for k, i in enumerate(rows):
+                best = np.full(W, NEG)
+                arg = np.zeros(W, np.int8)
+                for t, a, b in pair_types:
+                    # predecessor (i - a, j - b) in row i-a's window coordinates
+                    shift = lo[i] - lo[i - a] - b
+                    prev = D[i - a]
+                    cand = np.full(W, NEG)
+                    if shift >= 0:
+                        if shift < W:
+                            cand[: W - shift] = prev[shift:]
+                    elif -shift < W:
+                        cand[-shift:] = prev[: W + shift]
+                    cand += scores[t, k]
+                    better = cand > best
+                    best = np.where(better, cand, best)
+                    arg[better] = t
+                if ins >= 0:
+                    # 0:1 beads chain along the row: best[w] = max(best[w], best[w-1] + 0)
+                    run = np.maximum.accumulate(best)
+                    improved = run > best
+                    best = np.where(self._row_valid(i), run, NEG)
+                    arg[improved] = ins
+                D[i] = best
+                back[i] = arg
+        return self._trace(D, back), D
+
+    def _trace(self, D: np.ndarray, back: np.ndarray) -> list[tuple[int, int, int, int]]:
+        i, j = self.n, self.m
+        if not (self.lo[i] <= j <= self.hi[i]) or D[i, j - self.lo[i]] <= NEG / 2:
+            raise RuntimeError("alignment band does not reach the end of both documents")
+        path = []
+        types = self.cfg.bead_types
+        while i > 0 or j > 0:
+            t = back[i, j - self.lo[i]]
+            if t < 0:
+                break
+            a, b = types[t]
+            path.append((i - a, i, j - b, j))
+            i, j = i - a, j - b
+        path.reverse()
+        return path
+
+
+def _coarse_band(src: SideFeatures, tgt: SideFeatures, config: AlignerConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Band for the fine search: align block averages, then widen the projected path."""
+    n, m = len(src.emb), len(tgt.emb)
+    # Choose block sizes so the coarse problem fits in full_cells.
+    f = max(config.coarse_block, math.ceil(math.sqrt((n + 1) * (m + 1) / config.full_cells)))
+    fs = f
+    ft = max(1, round(f * m / max(n, 1)))
+    def pool(side: SideFeatures, size: int) -> SideFeatures:
+        k = len(side.emb)
+        ids = np.arange(k) // size
+        nb = int(ids[-1]) + 1 if k else 0
+        emb = np.zeros((nb, side.emb.shape[1]), np.float64)
+        np.add.at(emb, ids, side.emb)
+        emb /= np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
+        lengths = np.bincount(ids, weights=side.lengths, minlength=nb)
+        return SideFeatures(emb.astype(np.float32), lengths)
+    cs, ct = pool(src, fs), pool(tgt, ft)
+    coarse_cfg = AlignerConfig(
+        bead_types=((1, 1), (1, 0), (0, 1), (1, 2), (2, 1)), skip_threshold=config.skip_threshold,
+        margin_weight=config.margin_weight, margin_k=config.margin_k,
+        shape_penalty={(1, 2): 0.05, (2, 1): 0.05}, length_weight=0.0,
+        paragraph_penalty=0.0, heading_penalty=0.0, full_cells=config.full_cells,
+        chunk_rows=config.chunk_rows,
+    )
+    lo_c, hi_c = _band_full(len(cs.emb), len(ct.emb))
+    path, _ = _BandAligner(cs, ct, lo_c, hi_c, coarse_cfg).run()
+    # For each fine DP row i, the fine target columns its coarse bead covers.
+    lo = np.full(n + 1, m, np.int64)
+    hi = np.zeros(n + 1, np.int64)
+    for i0, i1, j0, j1 in path:
+        r0, r1 = i0 * fs, min(n, i1 * fs)
+        c0, c1 = j0 * ft, min(m, j1 * ft)
+        lo[r0:r1 + 1] = np.minimum(lo[r0:r1 + 1], c0)
+        hi[r0:r1 + 1] = np.maximum(hi[r0:r1 + 1], c1)
+    margin = config.band_margin + max(fs, ft)
+    lo = np.maximum(np.minimum.accumulate((lo - margin)[::-1])[::-1], 0)
+    hi = np.minimum(np.maximum.accumulate(hi + margin), m)
+    lo[0], hi[-1] = 0, m
+    return lo, hi
+
+
+def align_features(src: SideFeatures, tgt: SideFeatures,
+                   config: AlignerConfig | None = None) -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
+    """Align two documents; returns beads as (src ids, tgt ids, raw bead score)."""
+    config = config or AlignerConfig()
+    n, m = len(src.emb), len(tgt.emb)
+    if n == 0 or m == 0:
+        return [((i,), (), 0.0) for i in range(n)] + [((), (j,), 0.0) for j in range(m)]
+    if (n + 1) * (m + 1) <= config.full_cells:
+        lo, hi = _band_full(n, m)
+    else:
+        lo, hi = _coarse_band(src, tgt, config)
+    path, _ = _BandAligner(src, tgt, lo, hi, config).run()
+    return [(tuple(range(i0, i1)), tuple(range(j0, j1)), 0.0) for i0, i1, j0, j1 in path]
