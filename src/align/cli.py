@@ -1,0 +1,181 @@
+"""Command line: a thin layer over align.pipeline. Expected failures: one line, exit code 2."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import AlignError
+
+FORMATS_HELP = "comma-separated subset of beads,tmx,csv,jsonl (default: all)"
+
+
+class AlignGroup(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except AlignError as exc:
+            click.echo(f"align: error: {exc}", err=True)
+            ctx.exit(2)
+        except KeyboardInterrupt:
+            click.echo("align: interrupted", err=True)
+            ctx.exit(130)
+
+
+def _ensure_writable(folder: Path) -> None:
+    """Fail before any work if the output folder cannot be created or written."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise AlignError(folder, f"cannot write output folder ({exc.strerror or exc})") from None
+
+
+def _export_options(tmx_langs: str | None, src_lang: str, tgt_lang: str):
+    from .export import ExportOptions
+    from .languages import base_language
+
+    if not tmx_langs:
+        return ExportOptions()
+    parts = [p.strip() for p in tmx_langs.split(",")]
+    if len(parts) != 2 or not all(parts):
+        raise AlignError(None, f"--tmx-langs needs two codes like en-US,de-DE, got '{tmx_langs}'")
+    for code, lang in zip(parts, (src_lang, tgt_lang)):
+        if base_language(code) != base_language(lang):
+            raise AlignError(None, f"--tmx-langs code '{code}' does not match the document language '{lang}'")
+    return ExportOptions(src_lang_code=parts[0], tgt_lang_code=parts[1])
+
+
+def _make_aligner(src_lang, tgt_lang, encoder, cache_dir, no_cache, srx, presegmented, device):
+    from .embed import make_encoder
+    from .pipeline import Aligner
+    from .segment import SrxSegmenter
+
+    return Aligner(
+        src_lang=src_lang, tgt_lang=tgt_lang,
+        encoder=make_encoder(encoder, Path(cache_dir) if cache_dir else None, not no_cache, device),
+        segmenter=SrxSegmenter(srx), presegmented=presegmented,
+    )
+
+
+def aligner_options(func):
+    options = [
+        click.option("--src-lang", default="en", show_default=True, help="source language code"),
+        click.option("--tgt-lang", default="de", show_default=True, help="target language code"),
+        click.option("--encoder", default="use", show_default=True,
+                     help="'use' (embedded, offline) or 'st:MODEL' (sentence-transformers hub name or folder)"),
+        click.option("--device", default=None, help="device for st: models (cpu, cuda); default: automatic"),
+        click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
+                     help="embedding cache folder (default: ~/.cache/align or $ALIGN_CACHE_DIR)"),
+        click.option("--no-cache", is_flag=True, help="do not read or write the embedding cache"),
+        click.option("--srx", type=click.Path(dir_okay=False), default=None,
+                     help="SRX 2.0 segmentation rules (default: LanguageTool's rules)"),
+        click.option("--presegmented", is_flag=True, help="inputs are one sentence per line: no splitting"),
+        click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False),
+                     help="output folder"),
+        click.option("--formats", default="beads,tmx,csv,jsonl", show_default=True, help=FORMATS_HELP),
+        click.option("--tmx-langs", default=None, help="xml:lang codes for TMX/JSONL, e.g. en-US,de-DE"),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@click.group(cls=AlignGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="align")
+def main() -> None:
+    """Align translated documents sentence by sentence and export parallel corpora."""
+
+
+@main.command()
+@click.argument("src", type=click.Path(dir_okay=True))
+@click.argument("tgt", type=click.Path(dir_okay=True))
+@click.option("--name", default=None, help="name of the outputs (default: SRC's file name up to its first dot)")
+@aligner_options
+def pair(src, tgt, name, src_lang, tgt_lang, encoder, device, cache_dir, no_cache, srx, presegmented,
+         out_dir, formats, tmx_langs):
+    """Align one document pair SRC / TGT and write NAME.beads/.tmx/.csv/.jsonl into OUT."""
+    from .pipeline import check_formats, write_outputs
+
+    chosen = check_formats(formats.split(","))
+    options = _export_options(tmx_langs, src_lang, tgt_lang)
+    aligner = _make_aligner(src_lang, tgt_lang, encoder, cache_dir, no_cache, srx, presegmented, device)
+    _ensure_writable(Path(out_dir))
+    alignment = aligner.align_files(src, tgt, name)
+    written = write_outputs(alignment, Path(out_dir), chosen, options)
+    shapes: dict[str, int] = {}
+    for bead in alignment.beads:
+        shapes[bead.shape] = shapes.get(bead.shape, 0) + 1
+    summary = ", ".join(f"{k} x{v}" for k, v in sorted(shapes.items(), key=lambda kv: -kv[1]))
+    click.echo(f"{alignment.name}: {len(alignment.src)} {src_lang} / {len(alignment.tgt)} {tgt_lang} sentences, "
+               f"{len(alignment.beads)} beads ({summary})")
+    for path in written:
+        click.echo(f"  wrote {path}")
+
+
+@main.command()
+@click.argument("folder", type=click.Path())
+@aligner_options
+def batch(folder, src_lang, tgt_lang, encoder, device, cache_dir, no_cache, srx, presegmented,
+          out_dir, formats, tmx_langs):
+    """Align every pair in FOLDER (NAME.en.EXT + NAME.de.EXT, or en/NAME.EXT + de/NAME.EXT)."""
+    from .pipeline import align_folder, check_formats
+
+    chosen = check_formats(formats.split(","))
+    options = _export_options(tmx_langs, src_lang, tgt_lang)
+    aligner = _make_aligner(src_lang, tgt_lang, encoder, cache_dir, no_cache, srx, presegmented, device)
+    _ensure_writable(Path(out_dir))
+    result = align_folder(aligner, folder, Path(out_dir), chosen, options)
+    for alignment in result.alignments:
+        click.echo(f"{alignment.name}: {len(alignment.src)} / {len(alignment.tgt)} sentences, "
+                   f"{len(alignment.beads)} beads")
+    for plan, problem in result.failed:
+        click.echo(f"align: skipped pair {plan.name}: {problem}", err=True)
+    for path in result.unpaired:
+        click.echo(f"align: no partner for {path}", err=True)
+    click.echo(f"{len(result.alignments)} pairs aligned, {len(result.failed)} failed, "
+               f"{len(result.unpaired)} files unpaired; {len(result.written)} files written to {out_dir}")
+    if result.failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("file", type=click.Path())
+@click.option("--lang", default="en", show_default=True, help="language code of the document")
+@click.option("--srx", type=click.Path(dir_okay=False), default=None, help="SRX 2.0 segmentation rules")
+@click.option("--presegmented", is_flag=True, help="one sentence per line: print as read")
+def segment(file, lang, srx, presegmented):
+    """Print the sentences of FILE, one per line."""
+    from .languages import base_language
+    from .read import read_document
+    from .segment import SrxSegmenter
+
+    base_language(lang)
+    for sentence in SrxSegmenter(srx).segment(read_document(file, lang, presegmented)):
+        click.echo(sentence.text)
+
+
+@main.command(name="eval")
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+def evaluate(files):
+    """Score bead files: align eval GOLD TEST [GOLD TEST ...] (strict and lax P / R / F1)."""
+    from .evaluate import score_alignments
+    from .export import read_beads
+
+    if len(files) % 2:
+        raise AlignError(None, "eval takes pairs of files: GOLD TEST [GOLD TEST ...]")
+    pairs = [(read_beads(Path(g)), read_beads(Path(t))) for g, t in zip(files[::2], files[1::2])]
+    scores = score_alignments(pairs)
+    click.echo(f"{'':8}{'precision':>10}{'recall':>10}{'F1':>10}")
+    for kind in ("strict", "lax"):
+        p, r, f = (getattr(scores, f"{kind}_{m}") for m in ("precision", "recall", "f1"))
+        click.echo(f"{kind:8}{p:10.4f}{r:10.4f}{f:10.4f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,161 @@
+"""The Python API: read -> segment -> embed -> align -> export, for one pair or a folder."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .aligner import AlignerConfig, SideFeatures, align_features
+from .confidence import bead_confidences
+from .embed import Encoder, encoder_languages, make_encoder
+from .errors import AlignError
+from .export import CORPUS_FORMATS, EXPORTERS, ExportOptions, export
+from .languages import check_languages
+from .model import Alignment, Bead, Document, Sentence
+from .read import SUPPORTED_EXTENSIONS, read_document
+from .segment import SrxSegmenter
+
+
+@dataclass
+class Aligner:
+    """Holds the replaceable stages; `align_files` runs them on one document pair."""
+
+    src_lang: str = "en"
+    tgt_lang: str = "de"
+    encoder: Encoder = field(default_factory=make_encoder)
+    segmenter: SrxSegmenter = field(default_factory=SrxSegmenter)
+    config: AlignerConfig = field(default_factory=AlignerConfig)
+    presegmented: bool = False
+
+    def __post_init__(self) -> None:
+        check_languages([self.src_lang, self.tgt_lang], encoder_languages(self.encoder), self.encoder.name)
+
+    def sentences(self, path: str | Path, lang: str) -> tuple[Document, list[Sentence]]:
+        doc = read_document(path, lang, presegmented=self.presegmented)
+        return doc, self.segmenter.segment(doc)
+
+    def align_sentences(self, src: list[Sentence], tgt: list[Sentence], name: str) -> Alignment:
+        vectors = self.encoder.encode([s.text for s in src] + [t.text for t in tgt])
+        src_emb, tgt_emb = vectors[: len(src)], vectors[len(src):]
+        src_side = _features(src, src_emb)
+        tgt_side = _features(tgt, tgt_emb)
+        raw = align_features(src_side, tgt_side, self.config)
+        ids = [(s, t) for s, t, _ in raw]
+        scores = bead_confidences(ids, src_emb, tgt_emb, src_side.lengths, tgt_side.lengths)
+        beads = [Bead(s, t, round(float(c), 4)) for (s, t), c in zip(ids, scores)]
+        return Alignment(name, self.src_lang, self.tgt_lang, src, tgt, beads,
+                         meta={"encoder": self.encoder.name})
+
+    def align_files(self, src_path: str | Path, tgt_path: str | Path, name: str | None = None) -> Alignment:
+        src_doc, src = self.sentences(src_path, self.src_lang)
+        tgt_doc, tgt = self.sentences(tgt_path, self.tgt_lang)
+        alignment = self.align_sentences(src, tgt, name or default_name(src_path))
+        alignment.src_path, alignment.tgt_path = src_doc.path, tgt_doc.path
+        return alignment
+
+
+def _features(sentences: list[Sentence], emb: np.ndarray) -> SideFeatures:
+    return SideFeatures(
+        emb,
+        np.array([len(s.text) for s in sentences], dtype=np.float64),
+        np.array([s.paragraph for s in sentences]),
+        np.array([s.is_heading for s in sentences]),
+    )
+
+
+def default_name(path: str | Path) -> str:
+    """'corpora/belarus.en.txt' -> 'belarus': the file name up to its first dot."""
+    return Path(path).name.split(".", 1)[0] or Path(path).name
+
+
+def check_formats(formats: Iterable[str]) -> list[str]:
+    chosen = list(dict.fromkeys(f.strip().lower() for f in formats if f.strip()))
+    unknown = [f for f in chosen if f not in EXPORTERS]
+    if unknown or not chosen:
+        raise AlignError(None, f"unknown output format '{','.join(unknown) or '(none)'}'; "
+                               f"choose from {', '.join(EXPORTERS)}")
+    return chosen
+
+
+def write_outputs(alignment: Alignment, out_dir: Path, formats: Iterable[str],
+                  options: ExportOptions = ExportOptions()) -> list[Path]:
+    return export([alignment], Path(out_dir), alignment.name, check_formats(formats), options)
+
+
+@dataclass
+class PairPlan:
+    name: str
+    src: Path
+    tgt: Path
+
+
+def find_pairs(folder: str | Path, src_lang: str, tgt_lang: str) -> tuple[list[PairPlan], list[Path]]:
+    """Pairs as NAME.<src>.EXT + NAME.<tgt>.EXT, or <src>/NAME.EXT + <tgt>/NAME.EXT.
+
+    Returns the pairs (sorted by name) and the supported files that found no partner.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise AlignError(folder, "folder not found" if not folder.exists() else "is not a folder")
+    ext_ok = lambda p: p.is_file() and p.suffix.lower() in SUPPORTED_EXTENSIONS  # noqa: E731
+    sides: dict[str, dict[str, Path]] = {}
+    pattern = re.compile(rf"^(?P<name>.+)\.(?P<lang>{re.escape(src_lang)}|{re.escape(tgt_lang)})\.[^.]+$")
+    unpaired: list[Path] = []
+    for path in sorted(folder.iterdir()):
+        if not ext_ok(path):
+            continue
+        match = pattern.match(path.name)
+        if match:
+            sides.setdefault(match["name"], {}).setdefault(match["lang"], path)
+        else:
+            unpaired.append(path)
+    for lang in (src_lang, tgt_lang):
+        sub = folder / lang
+        if sub.is_dir():
+            for path in sorted(sub.iterdir()):
+                if ext_ok(path):
+                    sides.setdefault(default_name(path), {}).setdefault(lang, path)
+    pairs = []
+    for name in sorted(sides):
+        found = sides[name]
+        if src_lang in found and tgt_lang in found:
+            pairs.append(PairPlan(name, found[src_lang], found[tgt_lang]))
+        else:
+            unpaired.extend(found.values())
+    return pairs, sorted(unpaired)
+
+
+@dataclass
+class BatchResult:
+    alignments: list[Alignment]
+    failed: list[tuple[PairPlan, str]]
+    unpaired: list[Path]
+    written: list[Path]
+
+
+def align_folder(aligner: Aligner, folder: str | Path, out_dir: str | Path, formats: Iterable[str],
+                 options: ExportOptions = ExportOptions()) -> BatchResult:
+    """Align every pair in a folder; write each pair's files and one combined corpus."""
+    formats = check_formats(formats)
+    pairs, unpaired = find_pairs(folder, aligner.src_lang, aligner.tgt_lang)
+    if not pairs:
+        raise AlignError(folder, f"no document pairs found (expected NAME.{aligner.src_lang}.EXT + "
+                                 f"NAME.{aligner.tgt_lang}.EXT or {aligner.src_lang}/ + {aligner.tgt_lang}/)")
+    out_dir = Path(out_dir)
+    alignments, failed, written = [], [], []
+    for plan in pairs:
+        try:
+            alignment = aligner.align_files(plan.src, plan.tgt, plan.name)
+        except AlignError as exc:  # one bad pair must not stop the batch
+            failed.append((plan, str(exc)))
+            continue
+        written += write_outputs(alignment, out_dir, formats, options)
+        alignments.append(alignment)
+    corpus_formats = [f for f in formats if f in CORPUS_FORMATS]
+    if alignments and corpus_formats:
+        written += export(alignments, out_dir, "corpus", corpus_formats, options)
+    return BatchResult(alignments, failed, unpaired, written)
