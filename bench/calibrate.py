@@ -66,7 +66,7 @@ def main() -> None:
     tb = require_shared("textberg-dev")
     pairs, skips = [], []
     def sents(lines):
-        return [Sentence(i, t, i) for i, t in enumerate(lines)]
+        return [Sentence(i, t, 0) for i, t in enumerate(lines)]
     p, s = samples(sents(read_lines(tb / "dev.de")), sents(read_lines(tb / "dev.fr")),
                    read_beads(tb / "dev.defr"), encoder)
     pairs += p; skips += s

@@ -2,8 +2,8 @@
 
 Beads go up to 4:1 / 1:4 / 2:2 / 2:3 / 3:2 plus 1:0 and 0:1. A bead is scored by the cosine
 similarity of its joined sentences (the normalised sum of their embeddings), minus a margin
-that measures how similar each sentence is to its other neighbours (so that a document whose
-sentences all look alike does not fool it), minus penalties for length disagreement, for
+that measures how similar each sentence is to its other neighbours in the search band (so that
+a document whose sentences all look alike does not fool it), minus penalties for length disagreement, for
 crossing a paragraph boundary and for the rarer bead shapes.
 
 Cost stays linear in document length: documents up to `full_cells` cells are searched whole;
@@ -32,17 +32,19 @@ class AlignerConfig:
     # A bead scores weight * (similarity - skip_threshold - length penalty), with
     # weight = ((a + b) / 2) ** size_exponent; skipping a sentence (1:0 / 0:1) costs skip_cost.
     # Tuned on the Text+Berg dev document (see bench/README.md).
-    skip_threshold: float = -0.15
+    skip_threshold: float = -0.3
     size_exponent: float = 0.6
     skip_cost: float = 0.2
-    # Weight of the neighbourhood margin: similarity = cos - margin_weight * mean(top-k others).
-    margin_weight: float = 0.0
+    # Similarity = cos - margin_weight * (mean similarity of each sentence to its k best
+    # neighbours other than the best one): sentences that resemble everything get less credit.
+    margin_weight: float = 0.5
     margin_k: int = 4
+    margin_skip: int = 1  # leave out the best neighbour: it is usually the true partner
     # Extra cost per bead shape (none needed with the size exponent above).
     shape_penalty: dict[tuple[int, int], float] = field(default_factory=dict)
-    length_weight: float = 0.05  # per unit of squared z-score of the log length ratio
+    length_weight: float = 0.03  # per unit of squared z-score of the log length ratio
     length_sigma: float = 0.25  # spread of log(target/source length) for a true pair
-    paragraph_penalty: float = 0.15  # a merge that spans a paragraph boundary
+    paragraph_penalty: float = 0.3  # a merge that spans a paragraph boundary
     heading_penalty: float = 0.25  # a heading paired with a non-heading, or merged
     full_cells: int = 1_500_000  # up to this many (n+1)*(m+1) cells: no first pass
     coarse_block: int = 8  # sentences per block in the first pass (at least)
@@ -111,8 +113,8 @@ def _band_full(n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
     return np.zeros(n + 1, np.int64), np.full(n + 1, m, np.int64)
 
 
-def _topk_mean(groups: np.ndarray, values: np.ndarray, size: int, k: int) -> np.ndarray:
-    """Mean of the k largest values per group id (groups in [0, size))."""
+def _topk_mean(groups: np.ndarray, values: np.ndarray, size: int, k: int, skip: int = 0) -> np.ndarray:
+    """Mean of the values ranked skip+1 .. skip+k (largest first) per group id in [0, size)."""
     out = np.zeros(size)
     if len(values) == 0:
         return out
@@ -120,7 +122,7 @@ def _topk_mean(groups: np.ndarray, values: np.ndarray, size: int, k: int) -> np.
     g = groups[order]
     first = np.searchsorted(g, np.arange(size))
     rank = np.arange(len(g)) - first[g]
-    keep = rank < k
+    keep = (rank >= skip) & (rank < skip + k)
     sums = np.bincount(g[keep], weights=values[order][keep], minlength=size)
     counts = np.bincount(g[keep], minlength=size)
     out = sums / np.maximum(counts, 1)
@@ -160,7 +162,8 @@ class _BandAligner:
         src_g = np.concatenate(src_g) if src_g else np.zeros(0, np.int64)
         tgt_g = np.concatenate(tgt_g) if tgt_g else np.zeros(0, np.int64)
         vals = np.concatenate(vals).astype(np.float64) if vals else np.zeros(0)
-        return _topk_mean(src_g, vals, n, k), _topk_mean(tgt_g, vals, m, k)
+        skip = self.cfg.margin_skip
+        return _topk_mean(src_g, vals, n, k, skip), _topk_mean(tgt_g, vals, m, k, skip)
 
     def _chunk_scores(self, rows: np.ndarray, margin_s: np.ndarray, margin_t: np.ndarray,
                       log_ratio: float) -> np.ndarray:

@@ -15,8 +15,8 @@ import math
 import numpy as np
 
 # Fitted by bench/calibrate.py (logistic regression on Text+Berg dev).
-PAIR_COEF = (7.769, -2.567, -0.739)  # (cosine, intercept, squared length z-score)
-SKIP_COEF = (-10.237, 2.218)  # (best neighbour cosine, intercept)
+PAIR_COEF = (7.713, -2.312, -0.749)  # (cosine, intercept, squared length z-score)
+SKIP_COEF = (-8.467, 3.401)  # (best neighbour cosine, intercept)
 LENGTH_SIGMA = 0.25
 NEIGHBOURHOOD = 3
 

@@ -1,7 +1,7 @@
 """Read a document from disk into blocks (paragraphs and headings).
 
 Formats are chosen by file extension: .txt (blank lines separate paragraphs), .md, .html/.htm.
-`presegmented=True` reads one sentence per line, used as-is.
+`presegmented=True` reads one sentence per line, used as-is (blank lines mark paragraphs).
 """
 
 from __future__ import annotations
@@ -273,8 +273,12 @@ def read_document(path: str | Path, lang: str, presegmented: bool = False) -> Do
     if path.is_dir():
         raise AlignError(path, "is a folder, not a file")
     if presegmented:
+        # One sentence per line; a blank line, if any, ends a paragraph (a block keeps its
+        # sentences as lines, which the segmenter then takes as they are).
         text = read_text(path)
-        blocks = [Block(line.strip()) for line in text.split("\n") if line.strip()]
+        paragraphs = ["\n".join(line.strip() for line in par.split("\n") if line.strip())
+                      for par in _BLANK_LINE.split(text)]
+        blocks = [Block(par) for par in paragraphs if par]
         return Document(path, lang, blocks, presegmented=True)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_EXTENSIONS:

@@ -48,7 +48,9 @@ class SrxSegmenter:
     def segment(self, doc: Document) -> list[Sentence]:
         sentences: list[Sentence] = []
         for b, block in enumerate(doc.blocks):
-            if doc.presegmented or block.kind == "heading":
+            if doc.presegmented:
+                pieces = [_SPACE.sub(" ", line).strip() for line in block.text.split("\n")]
+            elif block.kind == "heading":
                 pieces = [_SPACE.sub(" ", block.text).strip()]
             else:
                 pieces = self.split(block.text, doc.lang)
