@@ -13,8 +13,9 @@ on them, in two cases:
 Each (case, N) runs in a fresh subprocess. The child builds the embedding arrays first, then
 measures one call of `align_features`:
 
-  * wall time and process peak RSS of a plain call (no tracing): "RSS peak +" is the rise of
-    the process high-water mark (VmHWM, reset just before the call through
+  * wall time (best and median of --repeat calls) and process peak RSS of plain calls (no
+    tracing): "RSS peak +" is the rise of the process high-water mark (VmHWM, reset just
+    before the first call through
     /proc/self/clear_refs) above the RSS before the call; "max RSS" is the child's ru_maxrss
     for its whole life (interpreter, numpy, the arrays and the call);
   * then a second, traced call: the tracemalloc peak of Python/numpy allocations made during
@@ -191,7 +192,7 @@ def _reset_hwm() -> bool:
         return False
 
 
-def child(case: str, size: int, emb_file: Path) -> dict:
+def child(case: str, size: int, emb_file: Path, repeat: int) -> dict:
     import gc
     import tracemalloc
 
@@ -211,9 +212,11 @@ def child(case: str, size: int, emb_file: Path) -> dict:
     gc.collect()
     rss0 = _rss_kb()
     hwm_ok = _reset_hwm()
-    t0 = time.perf_counter()
-    beads = align_features(src, tgt, cfg)
-    wall = time.perf_counter() - t0
+    walls = []
+    for _ in range(max(1, repeat)):
+        t0 = time.perf_counter()
+        beads = align_features(src, tgt, cfg)
+        walls.append(time.perf_counter() - t0)
     hwm = _hwm_kb() if hwm_ok else None
     maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kB on Linux
     test = [(tuple(s), tuple(t)) for s, t, _ in beads]
@@ -230,7 +233,8 @@ def child(case: str, size: int, emb_file: Path) -> dict:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return {
-        "case": case, "size": size, "n": n, "m": m, "coarse": coarse, "wall_s": wall,
+        "case": case, "size": size, "n": n, "m": m, "coarse": coarse, "wall_s": min(walls),
+        "wall_median_s": float(np.median(walls)), "walls": walls,
         "wall_traced_s": wall_traced, "tracemalloc_peak_mb": (peak - base) / 2**20,
         "rss_peak_increase_mb": ((hwm - rss0) / 1024) if hwm is not None else None,
         "ru_maxrss_mb": maxrss / 1024, "rss_before_mb": rss0 / 1024,
@@ -239,29 +243,41 @@ def child(case: str, size: int, emb_file: Path) -> dict:
 
 
 # ---- parent ------------------------------------------------------------------------------
-def run_child(case: str, size: int, emb_file: Path) -> dict:
+def run_child(case: str, size: int, emb_file: Path, repeat: int, src_dir: Path) -> dict:
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src")] + [p for p in [env.get("PYTHONPATH")] if p])
+    env["PYTHONPATH"] = os.pathsep.join([str(src_dir)] + [p for p in [env.get("PYTHONPATH")] if p])
     proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", case, str(size),
-                           str(emb_file)], capture_output=True, text=True, env=env)
+                           str(emb_file), str(repeat)], capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr)
         return {"case": case, "size": size, "error": proc.stderr.strip().splitlines()[-1:] or ["?"]}
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def describe_source(src_dir: Path) -> str:
+    """Commit of the benchmarked package, and whether its aligner differs from that commit."""
+    try:
+        head = subprocess.run(["git", "-C", str(src_dir), "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(src_dir), "status", "--porcelain", "--", "align/aligner.py"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+        return f"`{src_dir}` at commit {head}" + (" (aligner.py modified)" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return f"`{src_dir}` (not a git checkout)"
+
+
 def table(rows: list[dict]) -> str:
-    head = ("| case | N target | src × tgt sentences | pass | align time (s) | RSS peak + (MB) "
+    head = ("| case | N target | src × tgt sentences | pass | align time best (s) | median (s) | RSS peak + (MB) "
             "| tracemalloc peak (MB) | child max RSS (MB) | strict P | strict R | strict F1 |")
-    out = [head, "|" + "|".join(["---"] * 11) + "|"]
+    out = [head, "|" + "|".join(["---"] * 12) + "|"]
     for r in rows:
         if "error" in r:
-            out.append(f"| {r['case']} | {r['size']:,} | error: {r['error'][0]} |" + " |" * 8)
+            out.append(f"| {r['case']} | {r['size']:,} | error: {r['error'][0]} |" + " |" * 9)
             continue
         rss = f"{r['rss_peak_increase_mb']:.0f}" if r["rss_peak_increase_mb"] is not None else "n/a"
         out.append(
             f"| {r['case']} | {r['size']:,} | {r['n']:,} × {r['m']:,} | {'coarse+band' if r['coarse'] else 'full'} "
-            f"| {r['wall_s']:.2f} | {rss} | {r['tracemalloc_peak_mb']:.0f} | {r['ru_maxrss_mb']:.0f} "
+            f"| {r['wall_s']:.2f} | {r['wall_median_s']:.2f} | {rss} | {r['tracemalloc_peak_mb']:.0f} | {r['ru_maxrss_mb']:.0f} "
             f"| {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} |"
         )
     return "\n".join(out)
@@ -271,28 +287,36 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 20000])
     ap.add_argument("--cases", nargs="+", default=["rotated", "verbatim"], choices=["rotated", "verbatim"])
+    ap.add_argument("--src", type=Path, default=ROOT / "src",
+                    help="folder holding the `align` package to benchmark (default: this checkout's src)")
     ap.add_argument("--no-write", action="store_true", help="do not write bench/results/scaling.md")
-    ap.add_argument("--child", nargs=3, metavar=("CASE", "SIZE", "EMB"), help=argparse.SUPPRESS)
+    ap.add_argument("--repeat", type=int, default=3, help="untimed-by-tracing calls per row; time = best")
+    ap.add_argument("--child", nargs=4, metavar=("CASE", "SIZE", "EMB", "REPEAT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        case, size, emb_file = args.child
-        print(json.dumps(child(case, int(size), Path(emb_file))))
+        case, size, emb_file, repeat = args.child
+        print(json.dumps(child(case, int(size), Path(emb_file), int(repeat))))
         return 0
     if not DATA.is_dir():
         print(f"skipping: {DATA} not found (the shared data folder is absent)")
         return 0
-    sys.path.insert(0, str(ROOT / "src"))
+    src_dir = args.src.resolve()
+    sys.path.insert(0, str(src_dir))
     emb_file = embed_dev()
+    load0 = os.getloadavg()[0]
+    if load0 > 0.5:
+        print(f"note: load average {load0:.2f} before starting; timings may be disturbed", flush=True)
     rows = []
     for case in args.cases:
         for size in args.sizes:
-            r = run_child(case, size, emb_file)
+            r = run_child(case, size, emb_file, args.repeat, src_dir)
             rows.append(r)
             if "error" in r:
                 print(f"{case:9s} N={size:>6,}: ERROR {r['error'][0]}", flush=True)
             else:
                 print(f"{case:9s} N={size:>6,}: {r['wall_s']:.2f} s, RSS +{r['rss_peak_increase_mb'] or 0:.0f} MB, "
                       f"tracemalloc {r['tracemalloc_peak_mb']:.0f} MB, F1 {r['f1']:.3f}", flush=True)
+    load1 = os.getloadavg()[0]
     md = table(rows)
     print()
     print(md)
@@ -309,10 +333,13 @@ def main() -> int:
         doc = [
             "# Alignment scaling benchmark",
             "",
-            f"Command: `cd /work/main && PYTHONPATH=src python bench/scaling.py`  ",
+            f"Command: `cd {ROOT} && PYTHONPATH=src python bench/scaling.py"
+            f"{''.join(' ' + x for x in sys.argv[1:])}`  ",
             f"Date: {_dt.datetime.now().strftime('%Y-%m-%d %H:%M')}  ",
+            f"Code: {describe_source(src_dir)}  ",
             f"Machine: {cores} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
-            f"{platform.processor() or platform.machine()}, Python {platform.python_version()}, numpy {np.__version__}",
+            f"{platform.processor() or platform.machine()}, load average {load0:.2f} at start and "
+            f"{load1:.2f} at end, Python {platform.python_version()}, numpy {np.__version__}",
             "",
             "Alignment step alone (`align_features`, default `AlignerConfig`, embeddings given), on",
             "copies of the Text+Berg dev pair (468 de / 554 fr sentences, USE embeddings) concatenated",
@@ -320,7 +347,8 @@ def main() -> int:
             "the matching ~N·554/468). *rotated*: each copy's embeddings turned by its own random",
             "orthogonal matrix (both sides); *verbatim*: identical copies. One fresh process per row.",
             "",
-            "- align time: wall time of one untraced call.",
+            f"- align time: wall time of an untraced call, best and median of {args.repeat} calls in the",
+            "  same process (the machine is shared; the best is the least disturbed by other load).",
             "- RSS peak +: rise of the process high-water mark (VmHWM reset before the call) over the",
             "  RSS just before the call.",
             "- tracemalloc peak: peak of Python/numpy allocations during a second, traced call.",

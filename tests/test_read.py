@@ -8,6 +8,7 @@ import pytest
 
 from align.errors import AlignError
 from align.model import Block
+from align.segment import SrxSegmenter
 from align.read import read_document
 
 DATA = Path(__file__).parent / "data" / "read"
@@ -38,12 +39,15 @@ def test_txt_with_bom_crlf_and_soft_line_breaks() -> None:
     ]
 
 
-def test_presegmented_keeps_one_block_per_line(tmp_path: Path) -> None:
+def test_presegmented_keeps_lines_and_blank_line_paragraphs(tmp_path: Path) -> None:
     path = tmp_path / "s.txt"
     path.write_text("\ufeffFirst sentence.\n\n  Second sentence.  \nThird.\n", encoding="utf-8")
     doc = read_document(path, "en", presegmented=True)
     assert doc.presegmented
-    assert doc.blocks == [P("First sentence."), P("Second sentence."), P("Third.")]
+    assert doc.blocks == [P("First sentence."), P("Second sentence.\nThird.")]
+    sentences = SrxSegmenter().segment(doc)
+    assert [(s.text, s.paragraph) for s in sentences] == [
+        ("First sentence.", 0), ("Second sentence.", 1), ("Third.", 1)]
 
 
 # ---------------------------------------------------------------- .md

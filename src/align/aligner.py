@@ -32,9 +32,9 @@ class AlignerConfig:
     # A bead scores weight * (similarity - skip_threshold - length penalty), with
     # weight = ((a + b) / 2) ** size_exponent; skipping a sentence (1:0 / 0:1) costs skip_cost.
     # Tuned on the Text+Berg dev document (see bench/README.md).
-    skip_threshold: float = -0.3
-    size_exponent: float = 0.6
-    skip_cost: float = 0.2
+    skip_threshold: float = -0.4
+    size_exponent: float = 0.7
+    skip_cost: float = 0.0
     # Similarity = cos - margin_weight * (mean similarity of each sentence to its k best
     # neighbours other than the best one): sentences that resemble everything get less credit.
     margin_weight: float = 0.5
@@ -194,7 +194,7 @@ class _BandAligner:
         for t, (a, b) in enumerate(cfg.bead_types):
             ok = in_band & (rows[:, None] >= a) & (j >= b) & (j <= self.m)
             if a == 0 or b == 0:
-                out[t] = np.where(ok, -cfg.skip_cost, NEG)  # skipping is the zero point of the scale
+                out[t] = np.where(ok, -cfg.skip_cost, NEG)
                 continue
             block = gram[0, 0] - gram[0, b] - gram[a, 0] + gram[a, b]
             ri = np.clip(rows, 0, self.n)
@@ -223,56 +223,59 @@ class _BandAligner:
         j = self.lo[i] + np.arange(self.width)
         return (j <= self.hi[i]) & (j <= self.m)
 
+
     # ---- dynamic programme -------------------------------------------------------------
-    def run(self) -> tuple[list[tuple[int, int, int, int]], np.ndarray]:
-        """Best path as (i0, i1, j0, j1) spans, and the per-bead score of each bead."""
+    def run(self) -> list[tuple[int, int, int, int]]:
+        """Best path as (i0, i1, j0, j1) spans."""
         n, m, W, cfg = self.n, self.m, self.width, self.cfg
         lo = self.lo
         types = cfg.bead_types
         margin_s, margin_t = self._margins()
         log_ratio = float(np.log((self.tgt.lengths.sum() + 10) / (self.src.lengths.sum() + 10)))
-        D = np.full((n + 1, W), NEG)
+        # D is stored flat, one row of W cells per source position, plus one sentinel cell
+        # (always NEG) that out-of-band predecessors point to.
+        D = np.full((n + 1) * W + 1, NEG)
+        sentinel = (n + 1) * W
         back = np.zeros((n + 1, W), np.int8)
-        # row 0: only 0:1 beads from (0, 0)
-        ins = types.index((0, 1)) if (0, 1) in types else -1
         cols = np.arange(W)
-        D[0, 0] = 0.0 if lo[0] == 0 else NEG
-        if ins >= 0:
-            valid0 = lo[0] + cols <= min(self.hi[0], m)
-            D[0] = np.where(valid0 & (lo[0] + cols >= 0), 0.0, NEG)
+        ins = types.index((0, 1)) if (0, 1) in types else -1
+        # 0:1 beads chain along a row: best[w] = max(best[w], best[w-1] - c), i.e. a running
+        # maximum of best[w] + w*c, shifted back.
+        ramp = cols * cfg.skip_cost
+        valid0 = self._row_valid(0)
+        if lo[0] == 0:
+            D[:W] = np.where(valid0, -ramp if ins >= 0 else np.where(cols == 0, 0.0, NEG), NEG)
             back[0] = ins
             back[0, 0] = -1
-        self.bead_score = {}
         pair_types = [(t, a, b) for t, (a, b) in enumerate(types) if a > 0]
+        type_ids = np.array([t for t, _, _ in pair_types])
+        a_of = np.array([a for _, a, _ in pair_types])
+        b_of = np.array([b for _, _, b in pair_types])
         for r0 in range(1, n + 1, cfg.chunk_rows):
             rows = np.arange(r0, min(n + 1, r0 + cfg.chunk_rows))
-            scores = self._chunk_scores(rows, margin_s, margin_t, log_ratio)
+            scores = self._chunk_scores(rows, margin_s, margin_t, log_ratio)[type_ids]
+            # Flat index of each cell's predecessor (i - a, j - b), for all types at once.
+            prev_rows = np.maximum(rows[:, None] - a_of[None, :], 0)  # (R, T)
+            shift = lo[rows][:, None] - lo[prev_rows] - b_of[None, :]
+            prev_col = shift[:, :, None] + cols[None, None, :]  # (R, T, W)
+            ok = (prev_col >= 0) & (prev_col < W) & (rows[:, None, None] >= a_of[None, :, None])
+            index = np.where(ok, prev_rows[:, :, None] * W + prev_col, sentinel)
             for k, i in enumerate(rows):
-                best = np.full(W, NEG)
-                arg = np.zeros(W, np.int8)
-                for t, a, b in pair_types:
-                    # predecessor (i - a, j - b) in row i-a's window coordinates
-                    shift = lo[i] - lo[i - a] - b
-                    prev = D[i - a]
-                    cand = np.full(W, NEG)
-                    if shift >= 0:
-                        if shift < W:
-                            cand[: W - shift] = prev[shift:]
-                    elif -shift < W:
-                        cand[-shift:] = prev[: W + shift]
-                    cand += scores[t, k]
-                    better = cand > best
-                    best = np.where(better, cand, best)
-                    arg[better] = t
+                cand = D[index[k]] + scores[:, k]
+                arg = cand.argmax(axis=0)
+                best = cand[arg, cols]
+                arg = type_ids[arg].astype(np.int8)
                 if ins >= 0:
-                    # 0:1 beads chain along the row: best[w] = max(best[w], best[w-1] + 0)
-                    run = np.maximum.accumulate(best)
-                    improved = run > best
-                    best = np.where(self._row_valid(i), run, NEG)
-                    arg[improved] = ins
-                D[i] = best
+                    # Compare in the shifted space: undoing the shift would add rounding error.
+                    shifted = best + ramp
+                    running = np.maximum.accumulate(shifted)
+                    chained = running > shifted
+                    arg[chained] = ins
+                    best = np.where(chained, running - ramp, best)
+                best[~self._row_valid(i)] = NEG
+                D[i * W:(i + 1) * W] = best
                 back[i] = arg
-        return self._trace(D, back), D
+        return self._trace(D[:-1].reshape(n + 1, W), back)
 
     def _trace(self, D: np.ndarray, back: np.ndarray) -> list[tuple[int, int, int, int]]:
         i, j = self.n, self.m
@@ -316,7 +319,7 @@ def _coarse_band(src: SideFeatures, tgt: SideFeatures, config: AlignerConfig) ->
         chunk_rows=config.chunk_rows,
     )
     lo_c, hi_c = _band_full(len(cs.emb), len(ct.emb))
-    path, _ = _BandAligner(cs, ct, lo_c, hi_c, coarse_cfg).run()
+    path = _BandAligner(cs, ct, lo_c, hi_c, coarse_cfg).run()
     # For each fine DP row i, the fine target columns its coarse bead covers.
     lo = np.full(n + 1, m, np.int64)
     hi = np.zeros(n + 1, np.int64)
@@ -343,5 +346,5 @@ def align_features(src: SideFeatures, tgt: SideFeatures,
         lo, hi = _band_full(n, m)
     else:
         lo, hi = _coarse_band(src, tgt, config)
-    path, _ = _BandAligner(src, tgt, lo, hi, config).run()
+    path = _BandAligner(src, tgt, lo, hi, config).run()
     return [(tuple(range(i0, i1)), tuple(range(j0, j1)), 0.0) for i0, i1, j0, j1 in path]

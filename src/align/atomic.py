@@ -12,6 +12,12 @@ from typing import IO
 from .errors import AlignError
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def atomic_writer(path: Path, mode: str = "w") -> Iterator[IO]:
     """Open a temporary file beside `path`; on success rename it over `path`, else delete it."""
@@ -19,6 +25,7 @@ def atomic_writer(path: Path, mode: str = "w") -> Iterator[IO]:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; give the mode a plain open() would
     except OSError as exc:
         raise AlignError(path.parent, f"cannot write output folder ({exc.strerror or exc})") from None
     kwargs = {"encoding": "utf-8", "newline": ""} if "b" not in mode else {}

@@ -76,7 +76,7 @@ def aligner_options(func):
         click.option("--srx", type=click.Path(dir_okay=False), default=None,
                      help="SRX 2.0 segmentation rules (default: LanguageTool's rules)"),
         click.option("--presegmented", is_flag=True, help="inputs are one sentence per line: no splitting"),
-        click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False),
+        click.option("-o", "--out", "out_dir", required=True, type=click.Path(),
                      help="output folder"),
         click.option("--formats", default="beads,tmx,csv,jsonl", show_default=True, help=FORMATS_HELP),
         click.option("--tmx-langs", default=None, help="xml:lang codes for TMX/JSONL, e.g. en-US,de-DE"),

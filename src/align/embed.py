@@ -90,7 +90,9 @@ class SentenceTransformerEncoder:
         if self._model is None:
             self._model = self._load()
         if not texts:
-            return np.zeros((0, self._model.get_sentence_embedding_dimension() or 0), dtype=np.float32)
+            dimension = getattr(self._model, "get_embedding_dimension", None) or \
+                self._model.get_sentence_embedding_dimension  # renamed in sentence-transformers 6
+            return np.zeros((0, dimension() or 0), dtype=np.float32)
         vectors = self._model.encode(
             list(texts), batch_size=self.batch_size, normalize_embeddings=True,
             convert_to_numpy=True, show_progress_bar=False,

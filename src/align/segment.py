@@ -20,6 +20,10 @@ def _srx_document(srx_path: str | None):
     from choppa import DEFAULT_SRX_RULESET, SrxDocument
 
     path = Path(srx_path) if srx_path else DEFAULT_SRX_RULESET
+    if not path.exists():  # choppa reports a missing file as a URL error
+        raise AlignError(path, "SRX rules file not found")
+    if path.is_dir():
+        raise AlignError(path, "is a folder, not a file")
     try:
         return SrxDocument(ruleset=path)
     except FileNotFoundError:
