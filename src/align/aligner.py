@@ -46,7 +46,7 @@ class AlignerConfig:
     length_sigma: float = 0.25  # spread of log(target/source length) for a true pair
     paragraph_penalty: float = 0.3  # a merge that spans a paragraph boundary
     heading_penalty: float = 0.25  # a heading paired with a non-heading, or merged
-    full_cells: int = 1_500_000  # up to this many (n+1)*(m+1) cells: no first pass
+    full_cells: int = 300_000  # up to this many (n+1)*(m+1) cells: no first pass
     coarse_block: int = 8  # sentences per block in the first pass (at least)
     band_margin: int = 12  # sentences either side of the projected coarse path
     chunk_rows: int = 512
@@ -113,20 +113,25 @@ def _band_full(n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
     return np.zeros(n + 1, np.int64), np.full(n + 1, m, np.int64)
 
 
-def _topk_mean(groups: np.ndarray, values: np.ndarray, size: int, k: int, skip: int = 0) -> np.ndarray:
-    """Mean of the values ranked skip+1 .. skip+k (largest first) per group id in [0, size)."""
-    out = np.zeros(size)
-    if len(values) == 0:
-        return out
-    order = np.lexsort((-values, groups))
-    g = groups[order]
-    first = np.searchsorted(g, np.arange(size))
-    rank = np.arange(len(g)) - first[g]
-    keep = (rank >= skip) & (rank < skip + k)
-    sums = np.bincount(g[keep], weights=values[order][keep], minlength=size)
-    counts = np.bincount(g[keep], minlength=size)
-    out = sums / np.maximum(counts, 1)
-    return out
+def _top_values(values: np.ndarray, count: int, axis: int) -> np.ndarray:
+    """The `count` largest values along `axis`, sorted largest first (-inf pads)."""
+    size = values.shape[axis]
+    if size > count:
+        values = -np.partition(-values, count - 1, axis=axis)
+        values = np.take(values, np.arange(count), axis=axis)
+    pad = count - values.shape[axis]
+    if pad > 0:
+        shape = list(values.shape)
+        shape[axis] = pad
+        values = np.concatenate([values, np.full(shape, -np.inf)], axis=axis)
+    return -np.sort(-values, axis=axis)
+
+
+def _ranked_mean(top: np.ndarray, skip: int) -> np.ndarray:
+    """Mean over ranks skip.. of sorted top values (rows), ignoring -inf padding."""
+    kept = top[:, skip:]
+    finite = np.isfinite(kept)
+    return np.where(finite, kept, 0.0).sum(axis=1) / np.maximum(finite.sum(axis=1), 1)
 
 
 class _BandAligner:
@@ -144,26 +149,29 @@ class _BandAligner:
 
     # ---- similarities --------------------------------------------------------------
     def _margins(self) -> tuple[np.ndarray, np.ndarray]:
-        """Mean similarity of each sentence to its top-k neighbours inside the band."""
-        n, m, k = self.n, self.m, self.cfg.margin_k
+        """Mean similarity of each sentence to its best neighbours inside the band (ranks
+        margin_skip+1 .. margin_skip+margin_k): how much a sentence resembles everything."""
+        n, m = self.n, self.m
         if self.cfg.margin_weight == 0:
             return np.zeros(n), np.zeros(m)
-        src_g, tgt_g, vals = [], [], []
+        count = self.cfg.margin_skip + self.cfg.margin_k
+        src_top = np.full((n, count), -np.inf)
+        tgt_top = np.full((count, m), -np.inf)  # running best values per target column
         for r0 in range(1, n + 1, self.cfg.chunk_rows):
             rows = np.arange(r0, min(n + 1, r0 + self.cfg.chunk_rows))
-            j = self.lo[rows, None] + np.arange(self.width)[None, :]
-            valid = (j >= 1) & (j <= np.minimum(self.hi[rows, None], m))
-            jc = np.clip(j, 1, m)
-            c0, c1 = int(jc.min()), int(jc.max()) + 1
+            c0 = max(int(self.lo[rows[0]]), 1)
+            c1 = min(int(self.hi[rows[-1]]), m) + 1
+            if c1 <= c0:
+                continue
             dense = self.src.emb[rows - 1] @ self.tgt.emb[c0 - 1:c1 - 1].T
-            sims = dense[(rows - rows[0])[:, None], jc - c0]
-            ii = np.broadcast_to(rows[:, None] - 1, j.shape)
-            src_g.append(ii[valid]); tgt_g.append(jc[valid] - 1); vals.append(sims[valid])
-        src_g = np.concatenate(src_g) if src_g else np.zeros(0, np.int64)
-        tgt_g = np.concatenate(tgt_g) if tgt_g else np.zeros(0, np.int64)
-        vals = np.concatenate(vals).astype(np.float64) if vals else np.zeros(0)
+            j = np.arange(c0, c1)[None, :]
+            inside = (j >= self.lo[rows, None]) & (j <= self.hi[rows, None])
+            dense = np.where(inside, dense, -np.inf)
+            src_top[rows - 1] = _top_values(dense, count, axis=1)
+            merged = np.concatenate([tgt_top[:, c0 - 1:c1 - 1], dense], axis=0)
+            tgt_top[:, c0 - 1:c1 - 1] = _top_values(merged, count, axis=0)
         skip = self.cfg.margin_skip
-        return _topk_mean(src_g, vals, n, k, skip), _topk_mean(tgt_g, vals, m, k, skip)
+        return _ranked_mean(src_top, skip), _ranked_mean(tgt_top.T, skip)
 
     def _chunk_scores(self, rows: np.ndarray, margin_s: np.ndarray, margin_t: np.ndarray,
                       log_ratio: float) -> np.ndarray:
@@ -294,33 +302,29 @@ class _BandAligner:
         return path
 
 
+def _pool(side: SideFeatures, size: int) -> SideFeatures:
+    """Blocks of `size` consecutive sentences, each as its normalised summed embedding."""
+    starts = np.arange(0, len(side.emb), size)
+    emb = np.add.reduceat(side.emb.astype(np.float64), starts, axis=0)
+    emb /= np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
+    return SideFeatures(emb.astype(np.float32), np.add.reduceat(side.lengths, starts))
+
+
 def _coarse_band(src: SideFeatures, tgt: SideFeatures, config: AlignerConfig) -> tuple[np.ndarray, np.ndarray]:
-    """Band for the fine search: align block averages, then widen the projected path."""
+    """Band for the fine search: align block averages (recursively, if they are still too
+    many), then widen the projected path by a margin."""
     n, m = len(src.emb), len(tgt.emb)
-    # Choose block sizes so the coarse problem fits in full_cells.
-    f = max(config.coarse_block, math.ceil(math.sqrt((n + 1) * (m + 1) / config.full_cells)))
-    fs = f
-    ft = max(1, round(f * m / max(n, 1)))
-    def pool(side: SideFeatures, size: int) -> SideFeatures:
-        k = len(side.emb)
-        ids = np.arange(k) // size
-        nb = int(ids[-1]) + 1 if k else 0
-        emb = np.zeros((nb, side.emb.shape[1]), np.float64)
-        np.add.at(emb, ids, side.emb)
-        emb /= np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
-        lengths = np.bincount(ids, weights=side.lengths, minlength=nb)
-        return SideFeatures(emb.astype(np.float32), lengths)
-    cs, ct = pool(src, fs), pool(tgt, ft)
+    fs = config.coarse_block
+    ft = max(1, round(fs * m / max(n, 1)))
     coarse_cfg = AlignerConfig(
         bead_types=((1, 1), (1, 0), (0, 1), (1, 2), (2, 1)), skip_threshold=config.skip_threshold,
-        margin_weight=config.margin_weight, margin_k=config.margin_k,
-        shape_penalty={(1, 2): 0.05, (2, 1): 0.05}, length_weight=0.0,
+        size_exponent=config.size_exponent, margin_weight=config.margin_weight,
+        margin_k=config.margin_k, margin_skip=config.margin_skip, length_weight=0.0,
         paragraph_penalty=0.0, heading_penalty=0.0, full_cells=config.full_cells,
-        chunk_rows=config.chunk_rows,
+        coarse_block=config.coarse_block, band_margin=config.band_margin, chunk_rows=config.chunk_rows,
     )
-    lo_c, hi_c = _band_full(len(cs.emb), len(ct.emb))
-    path = _BandAligner(cs, ct, lo_c, hi_c, coarse_cfg).run()
-    # For each fine DP row i, the fine target columns its coarse bead covers.
+    path = _search(_pool(src, fs), _pool(tgt, ft), coarse_cfg)
+    # For each fine DP row, the fine target columns its coarse bead covers.
     lo = np.full(n + 1, m, np.int64)
     hi = np.zeros(n + 1, np.int64)
     for i0, i1, j0, j1 in path:
@@ -335,6 +339,16 @@ def _coarse_band(src: SideFeatures, tgt: SideFeatures, config: AlignerConfig) ->
     return lo, hi
 
 
+def _search(src: SideFeatures, tgt: SideFeatures, config: AlignerConfig) -> list[tuple[int, int, int, int]]:
+    """Best path; small problems are searched whole, larger ones in a band."""
+    n, m = len(src.emb), len(tgt.emb)
+    if (n + 1) * (m + 1) <= config.full_cells:
+        lo, hi = _band_full(n, m)
+    else:
+        lo, hi = _coarse_band(src, tgt, config)
+    return _BandAligner(src, tgt, lo, hi, config).run()
+
+
 def align_features(src: SideFeatures, tgt: SideFeatures,
                    config: AlignerConfig | None = None) -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
     """Align two documents; returns beads as (src ids, tgt ids, raw bead score)."""
@@ -342,9 +356,5 @@ def align_features(src: SideFeatures, tgt: SideFeatures,
     n, m = len(src.emb), len(tgt.emb)
     if n == 0 or m == 0:
         return [((i,), (), 0.0) for i in range(n)] + [((), (j,), 0.0) for j in range(m)]
-    if (n + 1) * (m + 1) <= config.full_cells:
-        lo, hi = _band_full(n, m)
-    else:
-        lo, hi = _coarse_band(src, tgt, config)
-    path = _BandAligner(src, tgt, lo, hi, config).run()
+    path = _search(src, tgt, config)
     return [(tuple(range(i0, i1)), tuple(range(j0, j1)), 0.0) for i0, i1, j0, j1 in path]
