@@ -48,7 +48,10 @@ class AlignerConfig:
     heading_penalty: float = 0.25  # a heading paired with a non-heading, or merged
     full_cells: int = 300_000  # up to this many (n+1)*(m+1) cells: no first pass
     coarse_block: int = 8  # sentences per block in the first pass (at least)
-    band_margin: int = 12  # sentences either side of the projected coarse path
+    band_margin: int = 24  # sentences either side of the projected coarse path
+    # Margins (neighbourhood similarity) look this many target sentences beyond the DP band on
+    # either side, so that a narrow band does not make them local (0: the band itself).
+    margin_window: int = 256
     chunk_rows: int = 512
 
 
@@ -68,18 +71,33 @@ class SideFeatures:
         self.heading = np.zeros(n, bool) if self.heading is None else np.asarray(self.heading, bool)
 
 
+_SLICE = 4096  # rows per slice when summing embeddings in float64
+
+
+def _shifted_dots(emb: np.ndarray, k: int) -> np.ndarray:
+    """e_i . e_{i+k} in float64, a slice at a time."""
+    n = len(emb)
+    out = np.zeros(max(n - k, 0))
+    for s in range(0, n - k, _SLICE):
+        e = min(n - k, s + _SLICE)
+        out[s:e] = np.einsum("ij,ij->i", emb[s:e].astype(np.float64), emb[s + k:e + k].astype(np.float64))
+    return out
+
+
 class _SpanStats:
     """Per-span quantities for spans of up to `max_len` consecutive sentences ending at i."""
 
     def __init__(self, side: SideFeatures, max_len: int) -> None:
-        emb = side.emb.astype(np.float64)
+        emb = side.emb  # float32; summed in float64 a slice at a time (no float64 copy of it all)
         n = len(emb)
         self.n = n
         self.prefix = np.zeros((n + 1, emb.shape[1]))
-        np.cumsum(emb, axis=0, out=self.prefix[1:])
+        for s in range(0, n, _SLICE):
+            block = self.prefix[s + 1:s + 1 + _SLICE]
+            np.cumsum(emb[s:s + _SLICE], axis=0, dtype=np.float64, out=block)
+            block += self.prefix[s]
         # dots[k][i] = e_i . e_{i+k}, for the norms of summed spans
-        dots = [np.ones(n)] + [np.einsum("ij,ij->i", emb[:-k], emb[k:]) if n > k else np.zeros(0)
-                               for k in range(1, max_len)]
+        dots = [np.ones(n)] + [_shifted_dots(emb, k) for k in range(1, max_len)]
         clen = np.concatenate([[0.0], np.cumsum(side.lengths)])
         self.norm = {}  # norm[a][i]: |sum of e over span (i-a, i]| for DP position i (span i-a..i-1)
         self.length = {}
@@ -155,17 +173,19 @@ class _BandAligner:
         if self.cfg.margin_weight == 0:
             return np.zeros(n), np.zeros(m)
         count = self.cfg.margin_skip + self.cfg.margin_k
+        mlo = np.maximum(self.lo - self.cfg.margin_window, 0)
+        mhi = np.minimum(self.hi + self.cfg.margin_window, m)
         src_top = np.full((n, count), -np.inf)
         tgt_top = np.full((count, m), -np.inf)  # running best values per target column
         for r0 in range(1, n + 1, self.cfg.chunk_rows):
             rows = np.arange(r0, min(n + 1, r0 + self.cfg.chunk_rows))
-            c0 = max(int(self.lo[rows[0]]), 1)
-            c1 = min(int(self.hi[rows[-1]]), m) + 1
+            c0 = max(int(mlo[rows[0]]), 1)
+            c1 = min(int(mhi[rows[-1]]), m) + 1
             if c1 <= c0:
                 continue
             dense = self.src.emb[rows - 1] @ self.tgt.emb[c0 - 1:c1 - 1].T
             j = np.arange(c0, c1)[None, :]
-            inside = (j >= self.lo[rows, None]) & (j <= self.hi[rows, None])
+            inside = (j >= mlo[rows, None]) & (j <= mhi[rows, None])
             dense = np.where(inside, dense, -np.inf)
             src_top[rows - 1] = _top_values(dense, count, axis=1)
             merged = np.concatenate([tgt_top[:, c0 - 1:c1 - 1], dense], axis=0)
@@ -305,7 +325,7 @@ class _BandAligner:
 def _pool(side: SideFeatures, size: int) -> SideFeatures:
     """Blocks of `size` consecutive sentences, each as its normalised summed embedding."""
     starts = np.arange(0, len(side.emb), size)
-    emb = np.add.reduceat(side.emb.astype(np.float64), starts, axis=0)
+    emb = np.add.reduceat(side.emb, starts, axis=0, dtype=np.float64)
     emb /= np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
     return SideFeatures(emb.astype(np.float32), np.add.reduceat(side.lengths, starts))
 
