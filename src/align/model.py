@@ -77,3 +77,50 @@ class Alignment:
 
     def tgt_text(self, bead: Bead) -> str:
         return " ".join(self.tgt[j].text for j in bead.tgt)
+
+
+Severity = Literal["error", "warning", "info"]
+Side = Literal["src", "tgt"]
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of a bead's text that a finding points at.
+
+    Offsets are into the bead's joined text on that side (`Alignment.src_text(bead)` /
+    `tgt_text(bead)`: sentences joined with one space).
+    """
+
+    side: Side
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Issue:
+    """What a check found in one pair of texts, before it is tied to a bead."""
+
+    category: str  # ITS 2.0 localization-quality issue type (omission, addition, untranslated, ...)
+    check: str  # the specific check that fired (number-mismatch, name-mismatch, ...)
+    severity: Severity
+    message: str  # one line a translator understands
+    evidence: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A place where the two versions disagree, for a person to review."""
+
+    document: str
+    bead: int  # index into Alignment.beads; -1 when not tied to one bead
+    src_ids: tuple[int, ...]
+    tgt_ids: tuple[int, ...]
+    src_text: str
+    tgt_text: str
+    category: str
+    check: str
+    severity: Severity
+    message: str
+    evidence: tuple[Span, ...] = ()
+    score: float | None = None  # the bead's confidence
