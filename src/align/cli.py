@@ -11,7 +11,7 @@ import click
 from . import __version__
 from .errors import AlignError
 
-FORMATS_HELP = "comma-separated subset of beads,tmx,csv,jsonl (default: all)"
+FORMATS_HELP = "comma-separated subset of beads,tmx,csv,jsonl,findings,report (default: all)"
 
 
 class AlignGroup(click.Group):
@@ -63,27 +63,45 @@ def _make_aligner(src_lang, tgt_lang, encoder, cache_dir, no_cache, srx, presegm
     )
 
 
-def aligner_options(func):
+def encoder_options(func):
     options = [
-        click.option("--src-lang", default="en", show_default=True, help="source language code"),
-        click.option("--tgt-lang", default="de", show_default=True, help="target language code"),
         click.option("--encoder", default="use", show_default=True,
                      help="'use' (embedded, offline) or 'st:MODEL' (sentence-transformers hub name or folder)"),
         click.option("--device", default=None, help="device for st: models (cpu, cuda); default: automatic"),
         click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
                      help="embedding cache folder (default: ~/.cache/align or $ALIGN_CACHE_DIR)"),
         click.option("--no-cache", is_flag=True, help="do not read or write the embedding cache"),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def aligner_options(func):
+    options = [
+        click.option("--src-lang", default="en", show_default=True, help="source language code"),
+        click.option("--tgt-lang", default="de", show_default=True, help="target language code"),
+        encoder_options,
         click.option("--srx", type=click.Path(dir_okay=False), default=None,
                      help="SRX 2.0 segmentation rules (default: LanguageTool's rules)"),
         click.option("--presegmented", is_flag=True, help="inputs are one sentence per line: no splitting"),
         click.option("-o", "--out", "out_dir", required=True, type=click.Path(),
                      help="output folder"),
-        click.option("--formats", default="beads,tmx,csv,jsonl", show_default=True, help=FORMATS_HELP),
+        click.option("--formats", default="beads,tmx,csv,jsonl,findings,report", show_default=True,
+                     help=FORMATS_HELP),
         click.option("--tmx-langs", default=None, help="xml:lang codes for TMX/JSONL, e.g. en-US,de-DE"),
     ]
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def _print_findings(name: str, findings) -> None:
+    from collections import Counter
+
+    counts = Counter(f.severity for f in findings)
+    if findings:
+        click.echo(f"  {name}: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} info")
 
 
 @click.group(cls=AlignGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -100,20 +118,23 @@ def main() -> None:
 def pair(src, tgt, name, src_lang, tgt_lang, encoder, device, cache_dir, no_cache, srx, presegmented,
          out_dir, formats, tmx_langs):
     """Align one document pair SRC / TGT and write NAME.beads/.tmx/.csv/.jsonl into OUT."""
-    from .pipeline import check_formats, write_outputs
+    from .pipeline import REPORT_FORMATS, check_formats, find_discrepancies, write_outputs
 
     chosen = check_formats(formats.split(","))
     options = _export_options(tmx_langs, src_lang, tgt_lang)
     aligner = _make_aligner(src_lang, tgt_lang, encoder, cache_dir, no_cache, srx, presegmented, device)
     _ensure_writable(Path(out_dir))
     alignment = aligner.align_files(src, tgt, name)
-    written = write_outputs(alignment, Path(out_dir), chosen, options)
+    findings = find_discrepancies(alignment) if any(f in REPORT_FORMATS for f in chosen) else None
+    written = write_outputs(alignment, Path(out_dir), chosen, options, findings)
     shapes: dict[str, int] = {}
     for bead in alignment.beads:
         shapes[bead.shape] = shapes.get(bead.shape, 0) + 1
     summary = ", ".join(f"{k} x{v}" for k, v in sorted(shapes.items(), key=lambda kv: -kv[1]))
     click.echo(f"{alignment.name}: {len(alignment.src)} {src_lang} / {len(alignment.tgt)} {tgt_lang} sentences, "
                f"{len(alignment.beads)} beads ({summary})")
+    if findings is not None:
+        _print_findings("findings", findings)
     for path in written:
         click.echo(f"  wrote {path}")
 
@@ -134,6 +155,7 @@ def batch(folder, src_lang, tgt_lang, encoder, device, cache_dir, no_cache, srx,
     for alignment in result.alignments:
         click.echo(f"{alignment.name}: {len(alignment.src)} / {len(alignment.tgt)} sentences, "
                    f"{len(alignment.beads)} beads")
+        _print_findings("findings", result.findings.get(alignment.name, []))
     for plan, problem in result.failed:
         click.echo(f"align: skipped pair {plan.name}: {problem}", err=True)
     for path in result.unpaired:
@@ -142,6 +164,50 @@ def batch(folder, src_lang, tgt_lang, encoder, device, cache_dir, no_cache, srx,
                f"{len(result.unpaired)} files unpaired; {len(result.written)} files written to {out_dir}")
     if result.failed:
         sys.exit(1)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--src-lang", default=None, help="source language (default: the TMX header's srclang; en for CSV)")
+@click.option("--tgt-lang", default=None, help="target language (default: the other language in the TMX; de for CSV)")
+@encoder_options
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(), help="output folder")
+@click.option("--formats", default="findings,report", show_default=True, help="findings and/or report")
+def check(files, src_lang, tgt_lang, encoder, device, cache_dir, no_cache, out_dir, formats):
+    """Check existing translation memories (TMX, or CSV in align's layout) without aligning:
+    write NAME.findings.csv/.jsonl and NAME.report.html for each document in them."""
+    from .check import check_alignment, check_corpus, write_findings_csv, write_summary_csv
+    from .embed import encoder_languages, make_encoder
+    from .languages import check_languages
+    from .pipeline import REPORT_FORMATS, check_formats, embed_and_score, write_outputs
+    from .tm_read import read_translation_memory
+
+    chosen = check_formats(formats.split(","))
+    if any(f not in REPORT_FORMATS for f in chosen):
+        raise AlignError(None, "align check writes only the formats findings and report")
+    enc = make_encoder(encoder, Path(cache_dir) if cache_dir else None, not no_cache, device)
+    _ensure_writable(Path(out_dir))
+    alignments = []
+    for file in files:
+        for alignment in read_translation_memory(Path(file), src_lang, tgt_lang):
+            check_languages([alignment.src_lang, alignment.tgt_lang], encoder_languages(enc), enc.name)
+            alignments.append(embed_and_score(alignment, enc))
+    findings = {a.name: check_alignment(a) for a in alignments}
+    for finding in check_corpus(alignments):
+        findings[finding.document].append(finding)
+    written = []
+    for alignment in alignments:
+        found = sorted(findings[alignment.name], key=lambda f: f.bead)
+        written += write_outputs(alignment, Path(out_dir), chosen, findings=found)
+        click.echo(f"{alignment.name}: {len(alignment.beads)} units ({alignment.src_lang} -> {alignment.tgt_lang})")
+        _print_findings("findings", found)
+    if len(alignments) > 1 and "findings" in chosen:
+        everything = [f for a in alignments for f in findings[a.name]]
+        write_findings_csv(everything, Path(out_dir) / "findings.csv")
+        write_summary_csv(alignments, everything, Path(out_dir) / "findings-summary.csv")
+        written += [Path(out_dir) / "findings.csv", Path(out_dir) / "findings-summary.csv"]
+    for path in written:
+        click.echo(f"  wrote {path}")
 
 
 @main.command()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 BlockKind = Literal["heading", "paragraph"]
 
@@ -71,6 +71,8 @@ class Alignment:
     src_path: Path | None = None
     tgt_path: Path | None = None
     meta: dict[str, str] = field(default_factory=dict)
+    # Sentence embeddings (source, target) when the aligner computed them; checks reuse them.
+    embeddings: tuple[Any, Any] | None = field(default=None, repr=False, compare=False)
 
     def src_text(self, bead: Bead) -> str:
         return " ".join(self.src[i].text for i in bead.src)

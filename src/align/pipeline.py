@@ -15,7 +15,7 @@ from .embed import Encoder, encoder_languages, make_encoder
 from .errors import AlignError
 from .export import CORPUS_FORMATS, EXPORTERS, ExportOptions, export
 from .languages import check_languages
-from .model import Alignment, Bead, Document, Sentence
+from .model import Alignment, Bead, Document, Finding, Sentence
 from .read import SUPPORTED_EXTENSIONS, read_document
 from .segment import SrxSegmenter
 
@@ -48,7 +48,7 @@ class Aligner:
         scores = bead_confidences(ids, src_emb, tgt_emb, src_side.lengths, tgt_side.lengths)
         beads = [Bead(s, t, round(float(c), 4)) for (s, t), c in zip(ids, scores)]
         return Alignment(name, self.src_lang, self.tgt_lang, src, tgt, beads,
-                         meta={"encoder": self.encoder.name})
+                         meta={"encoder": self.encoder.name}, embeddings=(src_emb, tgt_emb))
 
     def align_files(self, src_path: str | Path, tgt_path: str | Path, name: str | None = None) -> Alignment:
         src_doc, src = self.sentences(src_path, self.src_lang)
@@ -56,6 +56,18 @@ class Aligner:
         alignment = self.align_sentences(src, tgt, name or default_name(src_path))
         alignment.src_path, alignment.tgt_path = src_doc.path, tgt_doc.path
         return alignment
+
+
+def embed_and_score(alignment: Alignment, encoder: Encoder) -> Alignment:
+    """Give an alignment read from elsewhere (a TMX, a CSV) embeddings and fresh confidences."""
+    vectors = encoder.encode([s.text for s in alignment.src] + [t.text for t in alignment.tgt])
+    src_emb, tgt_emb = vectors[: len(alignment.src)], vectors[len(alignment.src):]
+    ids = [(b.src, b.tgt) for b in alignment.beads]
+    lengths = (np.array([len(s.text) for s in alignment.src], float), np.array([len(t.text) for t in alignment.tgt], float))
+    scores = bead_confidences(ids, src_emb, tgt_emb, *lengths)
+    alignment.beads = [Bead(s, t, round(float(c), 4)) for (s, t), c in zip(ids, scores)]
+    alignment.embeddings = (src_emb, tgt_emb)
+    return alignment
 
 
 def _features(sentences: list[Sentence], emb: np.ndarray) -> SideFeatures:
@@ -72,18 +84,46 @@ def default_name(path: str | Path) -> str:
     return Path(path).name.split(".", 1)[0] or Path(path).name
 
 
+# Outputs beside the corpus formats: the discrepancy findings (CSV + JSONL) and the HTML report.
+REPORT_FORMATS = ("findings", "report")
+ALL_FORMATS = (*EXPORTERS, *REPORT_FORMATS)
+
+
 def check_formats(formats: Iterable[str]) -> list[str]:
     chosen = list(dict.fromkeys(f.strip().lower() for f in formats if f.strip()))
-    unknown = [f for f in chosen if f not in EXPORTERS]
+    unknown = [f for f in chosen if f not in ALL_FORMATS]
     if unknown or not chosen:
         raise AlignError(None, f"unknown output format '{','.join(unknown) or '(none)'}'; "
-                               f"choose from {', '.join(EXPORTERS)}")
+                               f"choose from {', '.join(ALL_FORMATS)}")
     return chosen
 
 
+def find_discrepancies(alignment: Alignment, encoder: Encoder | None = None) -> list[Finding]:
+    from .check import check_alignment
+
+    return check_alignment(alignment, encoder)
+
+
 def write_outputs(alignment: Alignment, out_dir: Path, formats: Iterable[str],
-                  options: ExportOptions = ExportOptions()) -> list[Path]:
-    return export([alignment], Path(out_dir), alignment.name, check_formats(formats), options)
+                  options: ExportOptions = ExportOptions(), findings: list[Finding] | None = None) -> list[Path]:
+    """Write the chosen formats for one alignment; `findings` are computed if needed and not given."""
+    formats = check_formats(formats)
+    out_dir = Path(out_dir)
+    written = export([alignment], out_dir, alignment.name, [f for f in formats if f in EXPORTERS], options)
+    if any(f in REPORT_FORMATS for f in formats):
+        from .check import write_findings_csv, write_findings_jsonl
+        from .report import write_report
+
+        if findings is None:
+            findings = find_discrepancies(alignment)
+        if "findings" in formats:
+            for suffix, writer in ((".findings.csv", write_findings_csv), (".findings.jsonl", write_findings_jsonl)):
+                writer(findings, out_dir / f"{alignment.name}{suffix}")
+                written.append(out_dir / f"{alignment.name}{suffix}")
+        if "report" in formats:
+            write_report(alignment, findings, out_dir / f"{alignment.name}.report.html")
+            written.append(out_dir / f"{alignment.name}.report.html")
+    return written
 
 
 @dataclass
@@ -135,6 +175,7 @@ class BatchResult:
     failed: list[tuple[PairPlan, str]]
     unpaired: list[Path]
     written: list[Path]
+    findings: dict[str, list[Finding]] = field(default_factory=dict)
 
 
 def align_folder(aligner: Aligner, folder: str | Path, out_dir: str | Path, formats: Iterable[str],
@@ -149,13 +190,28 @@ def align_folder(aligner: Aligner, folder: str | Path, out_dir: str | Path, form
     alignments, failed, written = [], [], []
     for plan in pairs:
         try:
-            alignment = aligner.align_files(plan.src, plan.tgt, plan.name)
+            alignments.append(aligner.align_files(plan.src, plan.tgt, plan.name))
         except AlignError as exc:  # one bad pair must not stop the batch
             failed.append((plan, str(exc)))
-            continue
-        written += write_outputs(alignment, out_dir, formats, options)
-        alignments.append(alignment)
+    findings: dict[str, list[Finding]] = {}
+    if any(f in REPORT_FORMATS for f in formats):
+        from .check import check_corpus
+
+        findings = {a.name: find_discrepancies(a) for a in alignments}
+        for finding in check_corpus(alignments):
+            findings[finding.document].append(finding)
+        for name in findings:
+            findings[name].sort(key=lambda f: f.bead)
+    for alignment in alignments:
+        written += write_outputs(alignment, out_dir, formats, options, findings.get(alignment.name))
     corpus_formats = [f for f in formats if f in CORPUS_FORMATS]
     if alignments and corpus_formats:
         written += export(alignments, out_dir, "corpus", corpus_formats, options)
-    return BatchResult(alignments, failed, unpaired, written)
+    if alignments and "findings" in formats:
+        from .check import write_findings_csv, write_summary_csv
+
+        everything = [f for a in alignments for f in findings[a.name]]
+        write_findings_csv(everything, out_dir / "findings.csv")
+        write_summary_csv(alignments, everything, out_dir / "findings-summary.csv")
+        written += [out_dir / "findings.csv", out_dir / "findings-summary.csv"]
+    return BatchResult(alignments, failed, unpaired, written, findings)

@@ -1,0 +1,227 @@
+"""Planted-discrepancy benchmark for the discrepancy report.
+
+Takes English/German document pairs (corpora/ with their gold, and the WMT24 en-de documents
+with the aligner's own confident 1:1 pairs as reference), plants one known change at a time
+into the German side with a seeded random generator, runs the aligner and the checks, and
+measures per change type whether a finding of the expected category points at the planted
+place (recall), how many error-severity findings in the modified documents point at no planted
+change (precision per category), and how many error findings the unmodified human
+translations get (false findings per 100 sentence pairs).
+
+Change types: delete a sentence, delete a clause, add a sentence, change a number, misspell a
+name, swap in an unrelated sentence.
+
+    python bench/discrepancies.py [--wmt-docs 60] [--seed 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from common import ROOT, SHARED, machine, read_lines, stamp
+
+from align import Aligner, make_encoder
+from align.check import check_alignment
+from align.export import read_beads
+from align.model import Finding, Sentence
+
+CHANGES = ("delete-sentence", "delete-clause", "add-sentence", "change-number", "misspell-name", "swap-sentence")
+# A planted change counts as found by a finding of one of these categories at its place.
+EXPECTED = {
+    "delete-sentence": {"omission"},
+    "delete-clause": {"omission"},
+    "add-sentence": {"addition"},
+    "change-number": {"numbers"},
+    "misspell-name": {"misspelling", "inconsistent-entities"},
+    "swap-sentence": {"mistranslation", "omission", "addition"},
+}
+TARGETS = {"delete-sentence": 0.95, "add-sentence": 0.95, "change-number": 0.95,
+           "delete-clause": 0.80, "misspell-name": 0.80}
+
+
+@dataclass
+class Pair:
+    name: str
+    src: list[Sentence]
+    tgt: list[Sentence]
+    reference: list[tuple[tuple[int, ...], tuple[int, ...]]]  # trusted beads: where to plant
+
+
+@dataclass
+class Planted:
+    change: str
+    src_ids: set[int]  # source sentences the change concerns
+    tgt_ids: set[int]  # target sentences (in the modified document) it concerns
+
+
+def load_pairs(aligner: Aligner, wmt_docs: int) -> list[Pair]:
+    pairs = []
+    for gold in sorted((ROOT / "corpora").glob("*.gold.beads")):
+        name = gold.name.split(".")[0]
+        _, src = aligner.sentences(next((ROOT / "corpora").glob(f"{name}.en.*")), "en")
+        _, tgt = aligner.sentences(next((ROOT / "corpora").glob(f"{name}.de.*")), "de")
+        pairs.append(Pair(name, src, tgt, read_beads(gold)))
+    wmt = SHARED / "wmt24-en-de"
+    if wmt.exists() and wmt_docs:
+        docs = [line.split("\t")[0] for line in read_lines(wmt / "manifest.tsv")[1:]][:wmt_docs]
+        for doc in docs:
+            src = [Sentence(i, t, 0) for i, t in enumerate(read_lines(wmt / "en" / doc))]
+            tgt = [Sentence(j, t, 0) for j, t in enumerate(read_lines(wmt / "de" / doc))]
+            alignment = aligner.align_sentences(src, tgt, doc)
+            # Confident 1:1 pairs of the unmodified documents stand in for gold.
+            reference = [(b.src, b.tgt) for b in alignment.beads if b.shape == "1:1" and b.score >= 0.9]
+            pairs.append(Pair(doc, src, tgt, reference))
+    return pairs
+
+
+def _renumber(sentences: list[Sentence]) -> list[Sentence]:
+    return [replace(s, index=k) for k, s in enumerate(sentences)]
+
+
+_CLAUSE = re.compile(r",\s+[^,]{12,}?(?=,|\.\s*$|;)")
+_NUMBER = re.compile(r"\d+")
+_NAME = re.compile(r"\b[A-ZÄÖÜ][a-zäöüß]{3,}\b")
+
+
+def plant(pair: Pair, change: str, rng: random.Random, donors: list[str]) -> tuple[list[Sentence], Planted] | None:
+    """A modified copy of the target side with one planted change, or None if it does not fit."""
+    ones = [(s[0], t[0]) for s, t in pair.reference if len(s) == 1 and len(t) == 1]
+    ones = [(i, j) for i, j in ones if not pair.tgt[j].is_heading and len(pair.tgt[j].text.split()) >= 6]
+    rng.shuffle(ones)
+    tgt = list(pair.tgt)
+    for i, j in ones:
+        text = tgt[j].text
+        if change == "delete-sentence":
+            del tgt[j]
+            return _renumber(tgt), Planted(change, {i}, set())
+        if change == "delete-clause":
+            clauses = [m for m in _CLAUSE.finditer(text) if len(m.group()) >= 0.25 * len(text)]
+            if not clauses:
+                continue
+            m = rng.choice(clauses)
+            tgt[j] = replace(tgt[j], text=text[:m.start()] + text[m.end():])
+            return tgt, Planted(change, {i}, {j})
+        if change == "add-sentence":
+            tgt.insert(j + 1, replace(tgt[j], text=rng.choice(donors)))
+            return _renumber(tgt), Planted(change, set(), {j + 1})
+        if change == "change-number":
+            numbers = list(_NUMBER.finditer(text))
+            if not numbers:
+                continue
+            m = rng.choice(numbers)
+            digits = list(m.group())
+            pos = rng.randrange(len(digits))
+            digits[pos] = str((int(digits[pos]) + rng.randint(1, 8)) % 10)
+            if pos == 0 and digits[0] == "0" and len(digits) > 1:
+                digits[0] = "1"
+            tgt[j] = replace(tgt[j], text=text[:m.start()] + "".join(digits) + text[m.end():])
+            return tgt, Planted(change, {i}, {j})
+        if change == "misspell-name":
+            # a capitalised word of the German sentence that also stands in the English one
+            names = [m for m in _NAME.finditer(text) if m.group() in pair.src[i].text]
+            if not names:
+                continue
+            m = rng.choice(names)
+            word = m.group()
+            k = rng.randrange(1, len(word) - 1)
+            edit = rng.choice(("double", "drop", "swap"))
+            if edit == "double":
+                word = word[:k] + word[k] + word[k:]
+            elif edit == "drop":
+                word = word[:k] + word[k + 1:]
+            else:
+                word = word[:k] + word[k + 1] + word[k] + word[k + 2:] if k + 1 < len(word) else word[:-1]
+            tgt[j] = replace(tgt[j], text=text[:m.start()] + word + text[m.end():])
+            return tgt, Planted(change, {i}, {j})
+        if change == "swap-sentence":
+            tgt[j] = replace(tgt[j], text=rng.choice(donors))
+            return tgt, Planted(change, {i}, {j})
+    return None
+
+
+def hits(finding: Finding, planted: Planted) -> bool:
+    return bool(set(finding.src_ids) & planted.src_ids or set(finding.tgt_ids) & planted.tgt_ids)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--wmt-docs", type=int, default=145, help="how many WMT24 documents to use")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    aligner = Aligner("en", "de", encoder=make_encoder("use"))
+    pairs = load_pairs(aligner, args.wmt_docs)
+    rng = random.Random(args.seed)
+    donors = [s.text for p in pairs for s in p.tgt if len(s.text.split()) >= 8]
+
+    # Unmodified human translations: error findings per 100 sentence pairs.
+    clean_errors, clean_pairs, clean_by_check = 0, 0, Counter()
+    format_findings = Counter()
+    for pair in pairs:
+        alignment = aligner.align_sentences(pair.src, pair.tgt, pair.name)
+        findings = check_alignment(alignment)
+        clean_pairs += sum(b.is_pair for b in alignment.beads)
+        for f in findings:
+            if f.severity == "error":
+                clean_errors += 1
+                clean_by_check[f.check] += 1
+            if f.category == "numbers":
+                format_findings[f.severity] += 1
+
+    found, planted_count = Counter(), Counter()
+    error_total, error_true = Counter(), Counter()
+    for pair in pairs:
+        for change in CHANGES:
+            result = plant(pair, change, rng, [d for d in donors if d not in {s.text for s in pair.tgt}])
+            if result is None:
+                continue
+            tgt, planted = result
+            alignment = aligner.align_sentences(pair.src, tgt, pair.name)
+            findings = check_alignment(alignment)
+            planted_count[change] += 1
+            if any(f.category in EXPECTED[change] and hits(f, planted) for f in findings):
+                found[change] += 1
+            for f in findings:
+                if f.severity == "error":
+                    error_total[f.category] += 1
+                    error_true[f.category] += hits(f, planted)
+
+    elapsed = time.perf_counter() - started
+    lines = [
+        "# Planted-discrepancy benchmark", "",
+        f"`python bench/discrepancies.py --wmt-docs {args.wmt_docs} --seed {args.seed}` — {stamp()}; "
+        f"{machine()}; {len(pairs)} documents ({min(3, len(pairs))} from corpora/, the rest WMT24 en-de); "
+        f"{elapsed:.0f} s", "",
+        "## Recall per planted change (one change per modified document)", "",
+        "| change | planted | found | recall | target |", "|---|---|---|---|---|",
+    ]
+    for change in CHANGES:
+        n = planted_count[change]
+        lines.append(f"| {change} | {n} | {found[change]} | {found[change] / n if n else 0:.3f} | "
+                     f"{('≥ %.2f' % TARGETS[change]) if change in TARGETS else '—'} |")
+    lines += ["", "## Precision of error-severity findings in the modified documents", "",
+              "| category | errors | at a planted change | precision |", "|---|---|---|---|"]
+    for category in sorted(error_total):
+        lines.append(f"| {category} | {error_total[category]} | {error_true[category]} | "
+                     f"{error_true[category] / error_total[category]:.3f} |")
+    lines += ["", "## Unmodified human translations", "",
+              f"{clean_errors} error findings over {clean_pairs} sentence pairs: "
+              f"**{100 * clean_errors / max(clean_pairs, 1):.2f} per 100 pairs** (target ≤ 1). "
+              f"By check: {dict(clean_by_check) or 'none'}.", "",
+              f"Number findings on the unmodified pairs (locale formatting differences: 1.5 billion / 1,5 Mrd., "
+              f"26 August / 26. August, 1,300 / 1.300 …): {dict(format_findings) or 'none'}."]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if not args.no_write:
+        (ROOT / "bench" / "results" / "discrepancies.md").write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

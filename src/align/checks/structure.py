@@ -1,0 +1,183 @@
+"""Checks on the shape of an alignment: omissions, additions, partial omissions, weak pairs.
+
+Each pair is judged against its own document, not against fixed thresholds: its similarity
+relative to the document's other pairs and its length ratio relative to the document's own
+distribution (robust z-scores, since German runs longer than English and some documents are
+translated more freely than others).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..model import Alignment, Bead, Issue, Span
+
+_WORD = re.compile(r"\w+")
+
+# Page furniture that a web page carries beside the article (EN / DE / FR).
+_BOILERPLATE = re.compile(
+    r"\b(?:newsletter|subscribe|abonnier\w*|s'abonner|donat\w*|spende\w*|unterstützen sie|support (?:us|our)"
+    r"|cookie\w*|share (?:this|on)|teilen|partager|related (?:topics|articles)|verwandte themen"
+    r"|mehr zum thema|read more|weiterlesen|lire aussi|(?:photo|foto|bild|image)\s*:|©|copyright"
+    r"|all rights reserved|alle rechte vorbehalten|(?:english|german|deutsche|englische) (?:version|fassung)"
+    r"|version (?:anglaise|allemande|française)|finden sie hier|available here|click here|hier klicken)\b",
+    re.I)
+_TRANSLATOR_NOTE = re.compile(
+    r"\b(?:Anm\.\s*d\.\s*(?:Übers|Ü)\.|Anmerkung de[rs] Übersetz\w*|N\.\s*d\.\s*T\.|note du traducteur"
+    r"|translator'?s note|T\.N\.)", re.I)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Robust z-score limits (tuned on bench/discrepancies.py with corpora/ and WMT24 dev data)."""
+
+    short_warning: float = -2.5  # target length z below which a pair may have lost a clause
+    short_error: float = -4.0
+    long_warning: float = 3.0  # target length z above which the target may have added text
+    weak_warning: float = -2.5  # similarity z below which a pair may say something else
+    weak_error: float = -4.0
+    weak_error_confidence: float = 0.2  # ... and its confidence below this for an error
+    member_floor: float = 0.12  # a merged sentence this unlike the other side looks unmatched
+    unmatched_error: float = 0.5  # confidence that an unmatched sentence really is one
+    min_words: int = 4  # unmatched text shorter than this is a warning at most
+
+
+def _robust(values: np.ndarray, floor: float) -> tuple[float, float]:
+    """Median and a scale (1.4826 * MAD, at least `floor`)."""
+    if len(values) == 0:
+        return 0.0, floor
+    median = float(np.median(values))
+    return median, max(1.4826 * float(np.median(np.abs(values - median))), floor)
+
+
+def _joined(emb: np.ndarray, ids: tuple[int, ...]) -> np.ndarray:
+    v = emb[list(ids)].sum(axis=0)
+    return v / max(float(np.linalg.norm(v)), 1e-12)
+
+
+@dataclass
+class PairStats:
+    cos: dict[int, float]  # bead index -> cosine of the joined sides
+    log_ratio: dict[int, float]  # bead index -> log(target chars / source chars)
+    cos_centre: float
+    cos_scale: float
+    ratio_centre: float
+    ratio_scale: float
+
+    def cos_z(self, k: int) -> float:
+        return (self.cos[k] - self.cos_centre) / self.cos_scale
+
+    def ratio_z(self, k: int) -> float:
+        return (self.log_ratio[k] - self.ratio_centre) / self.ratio_scale
+
+
+def pair_stats(alignment: Alignment, src_emb: np.ndarray, tgt_emb: np.ndarray) -> PairStats:
+    cos, ratio = {}, {}
+    for k, bead in enumerate(alignment.beads):
+        if bead.is_pair:
+            cos[k] = float(_joined(src_emb, bead.src) @ _joined(tgt_emb, bead.tgt))
+            ratio[k] = math.log((len(alignment.tgt_text(bead)) + 5) / (len(alignment.src_text(bead)) + 5))
+    one_to_one = [k for k, b in enumerate(alignment.beads) if len(b.src) == 1 and len(b.tgt) == 1]
+    cos_c, cos_s = _robust(np.array([cos[k] for k in one_to_one] or list(cos.values())), 0.05)
+    rat_c, rat_s = _robust(np.array([ratio[k] for k in one_to_one] or list(ratio.values())), 0.08)
+    return PairStats(cos, ratio, cos_c, cos_s, rat_c, rat_s)
+
+
+def is_boilerplate(text: str) -> bool:
+    return bool(_BOILERPLATE.search(text))
+
+
+def unmatched_issues(alignment: Alignment, limits: Thresholds = Thresholds()) -> list[tuple[list[int], Issue]]:
+    """Omissions (1:0) and additions (0:1): one issue per sentence, or per whole paragraph.
+
+    Returns (bead indices, issue) pairs; boilerplate and translator's notes are reported as
+    info so they do not bury real omissions.
+    """
+    out: list[tuple[list[int], Issue]] = []
+    for side in ("src", "tgt"):
+        sentences = alignment.src if side == "src" else alignment.tgt
+        unmatched = [k for k, b in enumerate(alignment.beads) if b.src and not b.tgt] if side == "src" else \
+            [k for k, b in enumerate(alignment.beads) if b.tgt and not b.src]
+        ids_of = {k: (alignment.beads[k].src if side == "src" else alignment.beads[k].tgt)[0] for k in unmatched}
+        lonely = {ids_of[k] for k in unmatched}
+        paragraphs: dict[int, list[int]] = {}
+        for s in sentences:
+            paragraphs.setdefault(s.paragraph, []).append(s.index)
+        done: set[int] = set()
+        for k in unmatched:
+            if k in done:
+                continue
+            sent = sentences[ids_of[k]]
+            members = paragraphs[sent.paragraph]
+            group = [k]
+            if len(members) > 1 and all(i in lonely for i in members):
+                group = [j for j in unmatched if ids_of[j] in members]
+            done.update(group)
+            text = " ".join(sentences[ids_of[j]].text for j in group)
+            out.append((group, _unmatched_issue(alignment, side, group, text, len(group) > 1, limits)))
+    return out
+
+
+def _unmatched_issue(alignment: Alignment, side: str, group: list[int], text: str, paragraph: bool,
+                     limits: Thresholds) -> Issue:
+    where, other = ("source", "target") if side == "src" else ("target", "source")
+    what = f"paragraph of {len(group)} sentences" if paragraph else "sentence"
+    evidence = (Span(side, 0, len(text), text),) if not paragraph else ()  # type: ignore[arg-type]
+    if side == "tgt" and _TRANSLATOR_NOTE.search(text):
+        return Issue("addition", "translator-note", "info", "translator's note in the target", evidence)
+    if is_boilerplate(text):
+        return Issue("other", "boilerplate", "info",
+                     f"page furniture only in the {where} (not article content): {text[:70]}", evidence)
+    confidence = min(alignment.beads[k].score for k in group)
+    words = len(_WORD.findall(text))
+    severity = "error" if confidence >= limits.unmatched_error and words >= limits.min_words else "warning"
+    category, verb = ("omission", "missing in the target") if side == "src" else ("addition", "not in the source")
+    return Issue(category, f"{category}-{'paragraph' if paragraph else 'sentence'}", severity,  # type: ignore[arg-type]
+                 f"{what} {verb}: {text[:80]}{'…' if len(text) > 80 else ''}", evidence)
+
+
+def pair_issues(alignment: Alignment, k: int, stats: PairStats, src_emb: np.ndarray, tgt_emb: np.ndarray,
+                extra_missing: bool, limits: Thresholds = Thresholds()) -> list[Issue]:
+    """Partial omission / addition and weak pair for the pair bead k.
+
+    `extra_missing`: another check found a number or name of the source missing in the target,
+    which makes a short target more likely to have lost a clause.
+    """
+    bead: Bead = alignment.beads[k]
+    issues: list[Issue] = []
+    cos_z, ratio_z = stats.cos_z(k), stats.ratio_z(k)
+    if ratio_z <= limits.short_warning and (cos_z <= -1.0 or extra_missing or ratio_z <= limits.short_error):
+        severity = "error" if ratio_z <= limits.short_error and (cos_z <= -1.0 or extra_missing) else "warning"
+        issues.append(Issue("omission", "partial-omission", severity,  # type: ignore[arg-type]
+                            f"the target is much shorter than usual for this document "
+                            f"(length z {ratio_z:.1f}): part of the source may be left out"))
+    elif ratio_z >= limits.long_warning and cos_z <= -1.0:
+        issues.append(Issue("addition", "partial-addition", "warning",
+                            f"the target is much longer than usual for this document (length z {ratio_z:.1f}): "
+                            "it may add something"))
+    if cos_z <= limits.weak_warning:
+        severity = "error" if cos_z <= limits.weak_error and bead.score < limits.weak_error_confidence else "warning"
+        issues.append(Issue("mistranslation", "weak-pair", severity,  # type: ignore[arg-type]
+                            f"the two sides seem to say different things (similarity {stats.cos[k]:.2f}, "
+                            f"typical here {stats.cos_centre:.2f})"))
+    # A sentence inside a merge that resembles nothing on the other side: likely unmatched.
+    for side, ids, mine, other, other_ids in (("src", bead.src, src_emb, tgt_emb, bead.tgt),
+                                              ("tgt", bead.tgt, tgt_emb, src_emb, bead.src)):
+        if len(ids) < 2:
+            continue
+        joined = _joined(other, other_ids)
+        for position, i in enumerate(ids):
+            if float(mine[i] @ joined) < limits.member_floor:
+                sentences = alignment.src if side == "src" else alignment.tgt
+                text = sentences[i].text
+                start = sum(len(sentences[j].text) + 1 for j in ids[:position])
+                category = "omission" if side == "src" else "addition"
+                where = "source" if side == "src" else "target"
+                issues.append(Issue(category, f"partial-{category}", "warning",
+                                    f"a {where} sentence of this merged pair seems to have no counterpart: "
+                                    f"{text[:60]}", (Span(side, start, start + len(text), text),)))  # type: ignore[arg-type]
+    return issues
