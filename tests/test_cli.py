@@ -3,6 +3,8 @@ eval, and every kind of bad input (exit code 2, one line on stderr, no partial o
 
 from __future__ import annotations
 
+import re
+
 import csv
 import io
 import json
@@ -49,10 +51,13 @@ def test_pair_writes_all_formats(energy_run, corpus_alignments):
     run, out = energy_run
     assert run.returncode == 0, run.stderr
     assert run.stderr == ""
-    assert files_in(out) == ["energy.beads", "energy.csv", "energy.jsonl", "energy.tmx"]
+    written = ("energy.beads", "energy.tmx", "energy.csv", "energy.jsonl", "energy.findings.csv",
+               "energy.findings.jsonl", "energy.report.html")
+    assert files_in(out) == sorted(written)
     lines = run.stdout.splitlines()
     assert lines[0].startswith("energy: 82 en / 81 de sentences, ")
-    assert lines[1:] == [f"  wrote {out / name}" for name in ("energy.beads", "energy.tmx", "energy.csv", "energy.jsonl")]
+    assert re.fullmatch(r"  findings: \d+ errors, \d+ warnings, \d+ info", lines[1])
+    assert lines[2:] == [f"  wrote {out / name}" for name in written]
     beads = read_beads(out / "energy.beads")
     # The command gives the same alignment as the API.
     assert beads == bead_ids(corpus_alignments["energy"])
@@ -187,15 +192,16 @@ def test_batch_corpora_folder(warm_cache, tmp_path):
     out = tmp_path / "out"
     run = run_align("batch", CORPORA, "-o", out, "--cache-dir", warm_cache)
     assert run.returncode == 0, run.stderr
-    expected = [f"{name}.{ext}" for name in ("asylum", "baltic", "energy") for ext in ("beads", "csv", "jsonl", "tmx")]
-    expected += ["corpus.csv", "corpus.jsonl", "corpus.tmx"]
+    extensions = ("beads", "csv", "jsonl", "tmx", "findings.csv", "findings.jsonl", "report.html")
+    expected = [f"{name}.{ext}" for name in ("asylum", "baltic", "energy") for ext in extensions]
+    expected += ["corpus.csv", "corpus.jsonl", "corpus.tmx", "findings.csv", "findings-summary.csv"]
     assert files_in(out) == sorted(expected)
     assert run.stderr.splitlines() == [f"align: no partner for {CORPORA / 'README.md'}"]
-    lines = run.stdout.splitlines()
+    lines = [line for line in run.stdout.splitlines() if not line.startswith("  findings: ")]
     assert lines[0].startswith("asylum: 62 / 68 sentences, ")
     assert lines[1].startswith("baltic: 60 / 57 sentences, ")
     assert lines[2].startswith("energy: 82 / 81 sentences, ")
-    assert lines[-1] == f"3 pairs aligned, 0 failed, 1 files unpaired; 15 files written to {out}"
+    assert lines[-1] == f"3 pairs aligned, 0 failed, 1 files unpaired; {len(expected)} files written to {out}"
     # The combined corpus holds every document's pairs, and each per-pair file its own.
     total = 0
     for name in ("asylum", "baltic", "energy"):

@@ -327,6 +327,7 @@ def test_cli_pair_with_st_encoder(st_model_dir, st_encoder, tmp_path):
         "--cache-dir", str(tmp_path / "cache"), "-o", str(out)], env={"HF_HUB_OFFLINE": "1"})
     assert result.exit_code == 0, (result.output, result.exception)
     assert result.stdout.startswith("museum: 5 en / 4 en sentences")
-    assert files_in(out) == ["museum.beads", "museum.csv", "museum.jsonl", "museum.tmx"]
+    assert files_in(out) == ["museum.beads", "museum.csv", "museum.findings.csv", "museum.findings.jsonl",
+                             "museum.jsonl", "museum.report.html", "museum.tmx"]
     assert read_beads(out / "museum.beads") == [((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3, 4), (3,))]
     assert files_in(tmp_path / "cache") == ["embeddings.sqlite"]

@@ -53,6 +53,8 @@ class AlignerConfig:
     # either side, so that a narrow band does not make them local (0: the band itself).
     margin_window: int = 256
     chunk_rows: int = 512
+    # After scoring: a 1:1 pair below this confidence is split into 1:0 + 0:1 (pipeline.py).
+    min_pair_confidence: float = 0.1
 
 
 @dataclass

@@ -125,7 +125,8 @@ def pair(src, tgt, name, src_lang, tgt_lang, encoder, device, cache_dir, no_cach
     aligner = _make_aligner(src_lang, tgt_lang, encoder, cache_dir, no_cache, srx, presegmented, device)
     _ensure_writable(Path(out_dir))
     alignment = aligner.align_files(src, tgt, name)
-    findings = find_discrepancies(alignment) if any(f in REPORT_FORMATS for f in chosen) else None
+    findings = (find_discrepancies(alignment, aligner.encoder) if any(f in REPORT_FORMATS for f in chosen)
+                else None)
     written = write_outputs(alignment, Path(out_dir), chosen, options, findings)
     shapes: dict[str, int] = {}
     for bead in alignment.beads:
@@ -192,7 +193,7 @@ def check(files, src_lang, tgt_lang, encoder, device, cache_dir, no_cache, out_d
         for alignment in read_translation_memory(Path(file), src_lang, tgt_lang):
             check_languages([alignment.src_lang, alignment.tgt_lang], encoder_languages(enc), enc.name)
             alignments.append(embed_and_score(alignment, enc))
-    findings = {a.name: check_alignment(a) for a in alignments}
+    findings = {a.name: check_alignment(a, enc) for a in alignments}
     for finding in check_corpus(alignments):
         findings[finding.document].append(finding)
     written = []

@@ -46,6 +46,13 @@ class Aligner:
         raw = align_features(src_side, tgt_side, self.config)
         ids = [(s, t) for s, t, _ in raw]
         scores = bead_confidences(ids, src_emb, tgt_emb, src_side.lengths, tgt_side.lengths)
+        if self.config.min_pair_confidence > 0:
+            # A 1:1 pair this unlikely is two unmatched sentences the DP happened to pair up:
+            # say so (1:0 + 0:1) rather than export a pair that is not a translation.
+            ids = [part for (s, t), c in zip(ids, scores)
+                   for part in ([(s, ()), ((), t)] if len(s) == 1 and len(t) == 1
+                                and c < self.config.min_pair_confidence else [(s, t)])]
+            scores = bead_confidences(ids, src_emb, tgt_emb, src_side.lengths, tgt_side.lengths)
         beads = [Bead(s, t, round(float(c), 4)) for (s, t), c in zip(ids, scores)]
         return Alignment(name, self.src_lang, self.tgt_lang, src, tgt, beads,
                          meta={"encoder": self.encoder.name}, embeddings=(src_emb, tgt_emb))
@@ -99,6 +106,7 @@ def check_formats(formats: Iterable[str]) -> list[str]:
 
 
 def find_discrepancies(alignment: Alignment, encoder: Encoder | None = None) -> list[Finding]:
+    """The discrepancy findings of an alignment (the encoder enables the dropped-clause test)."""
     from .check import check_alignment
 
     return check_alignment(alignment, encoder)
@@ -197,7 +205,7 @@ def align_folder(aligner: Aligner, folder: str | Path, out_dir: str | Path, form
     if any(f in REPORT_FORMATS for f in formats):
         from .check import check_corpus
 
-        findings = {a.name: find_discrepancies(a) for a in alignments}
+        findings = {a.name: find_discrepancies(a, aligner.encoder) for a in alignments}
         for finding in check_corpus(alignments):
             findings[finding.document].append(finding)
         for name in findings:

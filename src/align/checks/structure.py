@@ -181,3 +181,82 @@ def pair_issues(alignment: Alignment, k: int, stats: PairStats, src_emb: np.ndar
                                     f"a {where} sentence of this merged pair seems to have no counterpart: "
                                     f"{text[:60]}", (Span(side, start, start + len(text), text),)))  # type: ignore[arg-type]
     return issues
+
+
+_CLAUSE_SPLIT = re.compile(r"\s*[,;:–—()]\s*|\s+-\s+")
+# Words that open a clause, per language: a clause may be dropped without any comma.
+_CLAUSE_WORDS = {
+    "en": "and but or because while which who whose where when although though if since so that as after before",
+    "de": "und aber oder weil während die der das wobei wenn obwohl als nachdem bevor sodass damit denn",
+    "fr": "et mais ou parce que qui dont où quand lorsque bien si puisque afin après avant",
+}
+_CLAUSE_OPENERS = {lang: re.compile(r"\s+(?=(?:%s)\b)" % "|".join(words.split()), re.I)
+                   for lang, words in _CLAUSE_WORDS.items()}
+
+
+def clauses(text: str, lang: str = "en", min_words: int = 3) -> list[tuple[int, int]]:
+    """(start, end) of the clauses of a sentence: stretches between commas, semicolons,
+    colons, dashes, brackets and clause-opening words, with at least `min_words` words."""
+    out, start = [], 0
+    breaks = list(_CLAUSE_SPLIT.finditer(text))
+    opener = _CLAUSE_OPENERS.get(lang.split("-")[0].lower())
+    if opener is not None:
+        breaks = sorted(breaks + list(opener.finditer(text)), key=lambda m: m.start())
+    for match in breaks + [None]:
+        if match is not None and match.start() < start:
+            continue
+        end = match.start() if match is not None else len(text.rstrip(".!?… "))
+        if len(_WORD.findall(text[start:end])) >= min_words:
+            out.append((start, end))
+        if match is not None:
+            start = match.end()
+    return out
+
+
+def clause_candidates(alignment: Alignment, stats: PairStats, max_ratio_z: float) -> list[tuple[int, int, int]]:
+    """(bead, clause start, clause end) for source clauses of pairs whose target is short for
+    the document: the places where a dropped clause is worth testing."""
+    out = []
+    for k, bead in enumerate(alignment.beads):
+        if k in stats.cos and stats.ratio_z(k) <= max_ratio_z:
+            src = alignment.src_text(bead)
+            found = clauses(src, alignment.src_lang)
+            if len(found) >= 2:
+                out += [(k, start, end) for start, end in found]
+    return out
+
+
+def dropped_clauses(alignment: Alignment, stats: PairStats, encode, max_ratio_z: float = -1.0,
+                    min_gain: float = 0.03) -> dict[int, list[Issue]]:
+    """Source clauses whose removal makes the source more like the target: left out.
+
+    For each candidate clause the source is re-encoded without it; a clause the target does
+    not render makes the shortened source *more* similar to the target (gain >= min_gain).
+    Only short-for-the-document pairs are tested, which keeps the extra encoding small.
+    """
+    candidates = clause_candidates(alignment, stats, max_ratio_z)
+    if not candidates:
+        return {}
+    texts, sides = [], []
+    for k, start, end in candidates:
+        src = alignment.src_text(alignment.beads[k])
+        texts.append((src[:start] + src[end:]).strip(" ,;:"))
+    beads = sorted({k for k, _, _ in candidates})
+    for k in beads:  # whole source and target, encoded as they stand
+        sides += [alignment.src_text(alignment.beads[k]), alignment.tgt_text(alignment.beads[k])]
+    vectors = encode(texts + sides)
+    whole = {k: (vectors[len(texts) + 2 * n], vectors[len(texts) + 2 * n + 1]) for n, k in enumerate(beads)}
+    best: dict[int, tuple[float, int, int]] = {}
+    for (k, start, end), vec in zip(candidates, vectors[: len(texts)]):
+        src_vec, tgt_vec = whole[k]
+        gain = float(vec @ tgt_vec) - float(src_vec @ tgt_vec)
+        if gain >= min_gain and (k not in best or gain > best[k][0]):
+            best[k] = (gain, start, end)
+    issues: dict[int, list[Issue]] = {}
+    for k, (gain, start, end) in best.items():
+        src = alignment.src_text(alignment.beads[k])
+        clause = src[start:end]
+        issues[k] = [Issue("omission", "partial-omission", "warning",
+                           f"this part of the source seems to be missing in the target: \"{clause[:70]}\"",
+                           (Span("src", start, end, clause),))]
+    return issues

@@ -18,6 +18,7 @@ _TRAILING_PUNCT = ".,;:!?)]}'\"’”“"
 # UTF-8 read as Latin-1 / cp1252, and the replacement character.
 _MOJIBAKE = re.compile(r"Ã[\u0080-\u00bf¤¶¼Ÿ©]|â€[\u0080-\u00bf™œ\u009d“”˜¢¦]|Â[\u00a0-\u00bf]|\ufffd")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_NOT_PROSE = re.compile(r"(?:https?://|www\.)\S+|[@#]\w+|\S+@\S+")
 _CLAUSE_BREAK = re.compile(r"[,;:.!?()\[\]„“”\"«»–—]")
 
 # Frequent function words: a run of them in the target, in the source language, is text that
@@ -143,12 +144,18 @@ def _normal(text: str) -> str:
 
 def check_untranslated(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issue]:
     """Target equal to the source, or a run of source-language words inside the target."""
-    src_words = _WORD.findall(src)
-    if len(src_words) >= 3 and _normal(src) == _normal(tgt) and src_lang.split("-")[0] != tgt_lang.split("-")[0]:
-        return [Issue("untranslated", "untranslated", "error", "the target is the untranslated source text",
-                      (Span("tgt", 0, len(tgt), tgt),))]
-    source_words = FUNCTION_WORDS.get(src_lang.split("-")[0].lower())
+    source_words = FUNCTION_WORDS.get(src_lang.split("-")[0].lower(), frozenset())
     target_words = FUNCTION_WORDS.get(tgt_lang.split("-")[0].lower(), frozenset())
+    if src_lang.split("-")[0].lower() == tgt_lang.split("-")[0].lower():
+        return []
+    if _normal(src) == _normal(tgt):
+        # Links, handles, hashtags and names are the same in every language: only running
+        # text in the source language counts as untranslated.
+        words = [w.lower() for w in _WORD.findall(_NOT_PROSE.sub(" ", src))]
+        if len(words) >= 4 and any(w in source_words for w in words):
+            return [Issue("untranslated", "untranslated", "error", "the target is the untranslated source text",
+                          (Span("tgt", 0, len(tgt), tgt),))]
+        return []
     if not source_words:
         return []
     # Longest run of target words, inside one clause, with >= 3 source function words and no
