@@ -166,7 +166,7 @@ def main() -> None:
     donors = [s.text for p in pairs for s in p.tgt if len(s.text.split()) >= 8]
 
     # Unmodified human translations: error findings per 100 sentence pairs.
-    clean_errors, clean_pairs, clean_by_check = 0, 0, Counter()
+    clean_errors, clean_pairs, clean_by_check, clean_warnings = 0, 0, Counter(), Counter()
     format_findings = Counter()
     clean_keys: dict[str, set] = {}
     for pair in pairs:
@@ -175,6 +175,8 @@ def main() -> None:
         clean_pairs += sum(b.is_pair for b in alignment.beads)
         clean_keys[pair.name] = {_key(f) for f in findings}
         for f in findings:
+            if f.severity == "warning":
+                clean_warnings[f.check] += 1
             if f.severity == "error":
                 clean_errors += 1
                 clean_by_check[f.check] += 1
@@ -225,6 +227,8 @@ def main() -> None:
               f"{clean_errors} error findings over {clean_pairs} sentence pairs: "
               f"**{100 * clean_errors / max(clean_pairs, 1):.2f} per 100 pairs** (target ≤ 1). "
               f"By check: {dict(clean_by_check) or 'none'}.", "",
+              f"Warnings: {sum(clean_warnings.values())} ({100 * sum(clean_warnings.values()) / max(clean_pairs, 1):.1f} "
+              f"per 100 pairs); by check: {dict(clean_warnings.most_common())}.", "",
               f"Number findings on the unmodified pairs (locale formatting differences: 1.5 billion / 1,5 Mrd., "
               f"26 August / 26. August, 1,300 / 1.300 …): {dict(format_findings) or 'none'}."]
     text = "\n".join(lines) + "\n"

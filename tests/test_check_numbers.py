@@ -130,8 +130,104 @@ def test_spelled_number_without_digits_is_not_an_issue():
 
 
 def test_german_article_is_not_a_number():
-    issue = _one_error("It had 1 plant.", "Es hatte ein Werk.")
-    assert _spans(issue) == {("src", "1")}
+    # ein/eine are never numbers on their own: they only satisfy a 1 of the other side
+    assert check_numbers("It had a plant.", "Es hatte ein Werk.", "en", "de") == []
+    assert check_numbers("The plant.", "Eines der Werke.", "en", "de") == []
+    issue = _one_error("It had 2 plants.", "Es hatte ein Werk.")
+    assert _spans(issue) == {("src", "2")}
+    issue = _one_error("Es hatte ein Werk.", "It had 2 plants.", "de", "en")
+    assert _spans(issue) == {("tgt", "2")}
+
+
+# --- regressions from real human translations (WMT24 en-de paragraphs) -------------------------------
+
+REAL_EQUAL = [
+    # German article (or "einmal") for a source digit 1; English "one" for a German 1
+    ("This one only had 1 question", "Hier gab es nur eine Frage"),
+    ("pattern work, 3 landings with a little help, and 1 go around.",
+     "Flugwege, 3 Landungen mit etwas Hilfe und einmal Durchstarten."),
+    ("He asked one question.", "Er stellte 1 Frage."),
+    # k/K glued on: thousands
+    ("I was pushing for 100k meters this month", "Ich wollte diesen Monat 100.000 Meter erreichen"),
+    ("I average out to a little over 5K/weekday so far.",
+     "Ich schaffe bisher pro Wochentag durchschnittlich etwas über 5.000 Meter."),
+    ("It cost $5k.", "Es kostete 5.000 $."),
+    # Roman numerals: regnal numbers and centuries
+    ("Fuck you King Louis the 14th, one of your descendents is an anarchist!",
+     "Scheiß auf dich, König Ludwig dem XIV., einer deiner Nachfahren ist ein Anarchist!"),
+    ("Louis XIV built it in 1682.", "Ludwig der 14. baute es 1682."),
+    ("World War II ended in 1945.", "Der 2. Weltkrieg endete 1945."),
+    ("In the 20th century.", "Im XX. Jahrhundert."),
+    # decades and centuries
+    ("like back in the 00s you had bionicles", "In den 2000er Jahren gab es Bionicles"),
+    ("in the 80s", "in den 1980ern"),
+    ("in my academic understanding in the 1970s", "in meinem akademischen Verständnis in den 70ern"),
+    ("Being 40-ish, there was the nagging concern.", "In meinen Vierzigern hatte ich die Sorge."),
+    ("She is in her forties.", "Sie ist in ihren 40ern."),
+    ("The site has been home to food production since the early 1900s.",
+     "Am Standort wurden seit dem frühen 20. Jahrhundert Lebensmittel hergestellt."),
+    ("Since the 1800s.", "Seit dem 19. Jh."),
+    # a date with "of"; an identifier with an underscore; a possessive year
+    ("took over the tomb in April of 1948", "übernahmen im April 1948 das Grab"),
+    ("Welcome, Rob Dog 747.", "Willkommen, RobDog_747."),
+    ("2021's results.", "Die Ergebnisse von 2021."),
+    ("Boeing 747s.", "Boeing 747."),
+]
+
+
+@pytest.mark.parametrize("src,tgt", REAL_EQUAL)
+def test_real_translation_liberties_give_no_issue(src, tgt):
+    assert check_numbers(src, tgt, "en", "de") == []
+
+
+REAL_CHANGED = [
+    # (src, tgt, spans of the one error)
+    ("It had 1 plant and 3 sites.", "Es hatte ein Werk und 4 Standorte.", {("src", "3"), ("tgt", "4")}),
+    ("I was pushing for 100k meters", "Ich wollte 100 Meter erreichen", {("src", "100k"), ("tgt", "100")}),
+    ("I was pushing for 100k meters", "Ich wollte 10.000 Meter erreichen", {("src", "100k"), ("tgt", "10.000")}),
+    ("King Louis the 14th", "König Ludwig XV.", {("src", "14th")}),
+    ("back in the 00s", "in den 1990er Jahren", {("src", "00s"), ("tgt", "1990er")}),
+    ("in the 1990s", "in den 2000er Jahren", {("src", "1990s"), ("tgt", "2000er")}),
+    ("She is in her forties.", "Sie ist in ihren 50ern.", {("tgt", "50ern")}),
+    ("Since the early 1900s.", "Seit dem frühen 19. Jahrhundert.", {("src", "1900s"), ("tgt", "19")}),
+    ("(#section7)", "(#Abschnitt8)", {("src", "section7"), ("tgt", "Abschnitt8")}),
+    ("in April of 1948", "im April 1949", {("src", "April of 1948"), ("tgt", "April 1949")}),
+    ("about 85 million years ago", "vor etwa 85 Milliarden Jahren", {("src", "85 million"), ("tgt", "85 Milliarden")}),
+    ("2021's results.", "Die Ergebnisse.", {("src", "2021's")}),
+    # the pronoun I is no Roman 1: the added 1 stays an error
+    ("Then I said 2 things.", "Dann sagte ich 1 Sache und 2 Dinge.", {("tgt", "1")}),
+]
+
+
+@pytest.mark.parametrize("src,tgt,spans", REAL_CHANGED)
+def test_real_changes_stay_errors(src, tgt, spans):
+    issue = _one_error(src, tgt)
+    assert _spans(issue) == spans
+
+
+def test_slang_digit_plural_is_an_identifier():
+    # "5 9s" (five nines of availability) is no decade: 9s is compared literally, alone a warning
+    issues = check_numbers("They provide 5 9s or something.", "Sie bieten fünf Neunen oder so.", "en", "de")
+    assert [(i.severity, _spans(i)) for i in issues] == [("warning", {("src", "9s")})]
+    # the translation's "Verfügbarkeitsklasse 4" for "5 9s" changes the 5: an error
+    issues = check_numbers("provide 5 9s or something", "Verfügbarkeitsklasse 4 oder sowas", "en", "de")
+    assert [i.severity for i in issues] == ["error", "warning"]
+    assert _spans(issues[0]) == {("src", "5"), ("tgt", "4")}
+
+
+def test_translated_identifier_with_same_digits_is_info():
+    src = "have the linked section (#section7) render as fast as possible"
+    tgt = "dass der Abschnitt mit den Links (#Abschnitt7) so schnell wie möglich angezeigt wird"
+    issues = check_numbers(src, tgt, "en", "de")
+    assert [(i.severity, _spans(i)) for i in issues] == [("info", {("src", "section7"), ("tgt", "Abschnitt7")})]
+
+
+def test_time_written_as_bare_number_is_a_warning():
+    # a speech transcript's "603" for 6:03
+    issues = check_numbers("603 right now on this Wednesday morning", "Es ist jetzt 6:03 Uhr an diesem Mittwochmorgen",
+                           "en", "de")
+    assert [(i.severity, _spans(i)) for i in issues] == [("warning", {("src", "603"), ("tgt", "6:03 Uhr")})]
+    assert _errors(check_numbers("603 right now", "Es ist jetzt 6:04 Uhr", "en", "de"))
 
 
 # --- planted differences: exactly one error with both offending spans ----------------------------

@@ -46,6 +46,7 @@ class AlignerConfig:
     length_sigma: float = 0.25  # spread of log(target/source length) for a true pair
     paragraph_penalty: float = 0.3  # a merge that spans a paragraph boundary
     heading_penalty: float = 0.25  # a heading paired with a non-heading, or merged
+    standalone_penalty: float = 10.0  # a bead pairing a sentence marked standalone
     full_cells: int = 300_000  # up to this many (n+1)*(m+1) cells: no first pass
     coarse_block: int = 8  # sentences per block in the first pass (at least)
     band_margin: int = 24  # sentences either side of the projected coarse path
@@ -65,9 +66,11 @@ class SideFeatures:
     lengths: np.ndarray  # (n,) characters
     paragraph: np.ndarray | None = None  # (n,) block ids
     heading: np.ndarray | None = None  # (n,) bool
+    standalone: np.ndarray | None = None  # (n,) bool: never paired (a translator's note)
 
     def __post_init__(self) -> None:
         n = len(self.emb)
+        self.standalone = np.zeros(n, bool) if self.standalone is None else np.asarray(self.standalone, bool)
         self.lengths = np.asarray(self.lengths, dtype=np.float64)
         self.paragraph = np.zeros(n, np.int64) if self.paragraph is None else np.asarray(self.paragraph)
         self.heading = np.zeros(n, bool) if self.heading is None else np.asarray(self.heading, bool)
@@ -105,7 +108,9 @@ class _SpanStats:
         self.length = {}
         self.crosses_paragraph = {}
         self.has_heading = {}
+        self.has_standalone = {}
         heading = np.concatenate([[0], np.cumsum(side.heading.astype(np.int64))])
+        standalone = np.concatenate([[0], np.cumsum(side.standalone.astype(np.int64))])
         par = side.paragraph
         for a in range(1, max_len + 1):
             norm2 = np.full(n + 1, np.nan)
@@ -124,9 +129,12 @@ class _SpanStats:
                 cross[a:] = par[a - 1:] != par[: n - a + 1]
             self.crosses_paragraph[a] = cross
             hh = np.zeros(n + 1, np.int64)
+            alone = np.zeros(n + 1, bool)
             if n >= a:
                 hh[a:] = heading[a:] - heading[:-a]
+                alone[a:] = standalone[a:] > standalone[:-a]
             self.has_heading[a] = hh
+            self.has_standalone[a] = alone
 
 
 def _band_full(n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
@@ -246,6 +254,7 @@ class _BandAligner:
             ht = T.has_heading[b][cj]
             heading_bad = ((hs > 0) != (ht > 0)) | (hs > 1) | (ht > 1) | ((hs > 0) & ((a > 1) | (b > 1)))
             score -= cfg.heading_penalty * heading_bad
+            score -= cfg.standalone_penalty * (S.has_standalone[a][ri][:, None] | T.has_standalone[b][cj])
             out[t] = np.where(ok, score, NEG)
         return out
 

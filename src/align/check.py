@@ -21,10 +21,11 @@ import numpy as np
 from .atomic import atomic_writer
 from .checks.names import check_names
 from .checks.numbers import check_numbers
-from .checks.structure import Thresholds, dropped_clauses, is_boilerplate, pair_issues, pair_stats, unmatched_issues
+from .checks.structure import Thresholds, left_out_parts, pair_issues, pair_stats, unmatched_issues
 from .checks.text import check_mechanics, check_untranslated
 from .embed import Encoder
 from .model import Alignment, Finding, Issue
+from .textkinds import is_boilerplate
 
 PairCheck = Callable[[str, str, str, str], list[Issue]]
 PAIR_CHECKS: tuple[PairCheck, ...] = (check_numbers, check_names, check_untranslated, check_mechanics)
@@ -53,12 +54,12 @@ def check_alignment(alignment: Alignment, encoder: Encoder | None = None,
                     limits: Thresholds = Thresholds()) -> list[Finding]:
     """All pair-level findings of one aligned document, in document order.
 
-    With an encoder, source clauses of short-for-the-document pairs are also tested for being
-    left out (a little extra encoding); without one, that test is skipped.
+    With an encoder, parts of merged or short-for-the-document pairs are also tested for being
+    left out or added (a little extra encoding); without one, that test is skipped.
     """
     src_emb, tgt_emb = _embeddings(alignment, encoder)
     stats = pair_stats(alignment, src_emb, tgt_emb)
-    clause_issues = dropped_clauses(alignment, stats, encoder.encode) if encoder is not None else {}
+    part_issues = left_out_parts(alignment, stats, encoder.encode) if encoder is not None else {}
     per_bead: dict[int, list[Finding]] = defaultdict(list)
     for group, issue in unmatched_issues(alignment, limits):
         per_bead[group[0]].append(_finding(alignment, group[0], issue) if len(group) == 1 else
@@ -71,8 +72,10 @@ def check_alignment(alignment: Alignment, encoder: Encoder | None = None,
         lost = any(i.severity != "info" and any(s.side == "src" for s in i.evidence)
                    and i.check in ("number-mismatch", "name-mismatch") for i in issues)
         issues += pair_issues(alignment, k, stats, src_emb, tgt_emb, lost, limits)
-        if k in clause_issues and not any(i.check == "partial-omission" and i.evidence for i in issues):
-            issues += clause_issues[k]
+        # The re-encoding test names the part that is left out; it replaces the cheaper
+        # member-similarity guess on the same side.
+        for issue in part_issues.get(k, []):
+            issues = [i for i in issues if not (i.check == issue.check and i.evidence)] + [issue]
         per_bead[k].extend(_finding(alignment, k, i) for i in issues)
     return [f for k in sorted(per_bead) for f in per_bead[k]]
 

@@ -18,6 +18,7 @@ from .languages import check_languages
 from .model import Alignment, Bead, Document, Finding, Sentence
 from .read import SUPPORTED_EXTENSIONS, read_document
 from .segment import SrxSegmenter
+from .textkinds import is_translator_note
 
 
 @dataclass
@@ -83,6 +84,7 @@ def _features(sentences: list[Sentence], emb: np.ndarray) -> SideFeatures:
         np.array([len(s.text) for s in sentences], dtype=np.float64),
         np.array([s.paragraph for s in sentences]),
         np.array([s.is_heading for s in sentences]),
+        np.array([is_translator_note(s.text) for s in sentences]),
     )
 
 

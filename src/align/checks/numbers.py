@@ -4,7 +4,10 @@ of a bead has and the other lacks or states differently.
 Both sides are parsed into *values* with babel's locale data (decimal and group symbols, month
 names, scale words from the compact number formats, currency symbols and names), so formatting
 alone (1.5 / 1,5, 1,300 / 1.300 / 1 300, 9 August 2020 / 9. August 2020 / 09.08.2020,
-€1 billion / 1 Mrd. Euro) never produces an issue.
+€1 billion / 1 Mrd. Euro) never produces an issue. Also read as values: a glued k (100k /
+100.000), decades (the 1990s / 1990er; a two-digit 00s / 80er is either century), centuries
+(early 1900s / frühen 20. Jahrhundert / XX. Jahrhundert); a single digit with a plural s
+("5 9s", five nines) is slang and compared literally.
 
 Matching, in this order (each item is used at most once):
 1. exact: same value (after scaling: 2.5 million == 2,500,000), same date or time of day, same
@@ -345,9 +348,9 @@ def _number_item(m: re.Match, text: str, own: _LocaleData, other: _LocaleData) -
         currency = own.symbols.get(post) or own.cur_words.get(post.lower(), frozenset())
     scale = Decimal(1)
     g = (glued or "").lower()
-    # "5 9s" (five nines) is slang, no decade: a glued plain s keeps the value only on a number
-    # ending in 0 (1990s, 40s); 2021's (a possessive) keeps it always
-    digit_plural = g == "s" and not run.endswith("0")
+    # "5 9s" (five nines) is slang, compared literally; a plural s on a longer number keeps its
+    # value (1990s, 40s, 747s), as does a possessive (2021's)
+    digit_plural = g == "s" and len(run) == 1
     if glued and (g not in _NUMBER_SUFFIXES or digit_plural):
         # a glued single letter (5m) is a scale only on an amount (€5m); 5G, 10km, 50Hertz are
         # names; k is thousands anywhere (100k meters, 5K/weekday)

@@ -15,21 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..model import Alignment, Bead, Issue, Span
+from ..textkinds import is_boilerplate, is_translator_note
 
 _WORD = re.compile(r"\w+")
-
-# Page furniture that a web page carries beside the article (EN / DE / FR).
-_BOILERPLATE = re.compile(
-    r"\b(?:newsletter|subscribe|abonnier\w*|s'abonner|donat\w*|spende\w*|unterstützen sie|support (?:us|our)"
-    r"|cookie\w*|share (?:this|on)|teilen|partager|related (?:topics|articles)|verwandte themen"
-    r"|mehr zum thema|read more|weiterlesen|lire aussi|(?:photo|foto|bild|image)\s*:|©|copyright"
-    r"|all rights reserved|alle rechte vorbehalten|(?:english|german|deutsche|englische) (?:version|fassung)"
-    r"|version (?:anglaise|allemande|française)|finden sie hier|available here|click here|hier klicken)\b",
-    re.I)
-_TRANSLATOR_NOTE = re.compile(
-    r"\b(?:Anm\.\s*d\.\s*(?:Übers|Ü)\.|Anmerkung de[rs] Übersetz\w*|N\.\s*d\.\s*T\.|note du traducteur"
-    r"|translator'?s note|T\.N\.)", re.I)
-
 
 @dataclass(frozen=True)
 class Thresholds:
@@ -38,7 +26,7 @@ class Thresholds:
     short_warning: float = -2.5  # target length z below which a pair may have lost a clause
     short_error: float = -4.0
     long_warning: float = 3.0  # target length z above which the target may have added text
-    weak_warning: float = -2.5  # similarity z below which a pair may say something else
+    weak_warning: float = -3.0  # similarity z below which a pair may say something else
     weak_error: float = -4.0
     weak_error_confidence: float = 0.2  # ... and its confidence below this for an error
     member_floor: float = 0.12  # a merged sentence this unlike the other side looks unmatched
@@ -87,10 +75,6 @@ def pair_stats(alignment: Alignment, src_emb: np.ndarray, tgt_emb: np.ndarray) -
     return PairStats(cos, ratio, cos_c, cos_s, rat_c, rat_s)
 
 
-def is_boilerplate(text: str) -> bool:
-    return bool(_BOILERPLATE.search(text))
-
-
 def unmatched_issues(alignment: Alignment, limits: Thresholds = Thresholds()) -> list[tuple[list[int], Issue]]:
     """Omissions (1:0) and additions (0:1): one issue per sentence, or per whole paragraph.
 
@@ -127,7 +111,7 @@ def _unmatched_issue(alignment: Alignment, side: str, group: list[int], text: st
     where, other = ("source", "target") if side == "src" else ("target", "source")
     what = f"paragraph of {len(group)} sentences" if paragraph else "sentence"
     evidence = (Span(side, 0, len(text), text),) if not paragraph else ()  # type: ignore[arg-type]
-    if side == "tgt" and _TRANSLATOR_NOTE.search(text):
+    if side == "tgt" and is_translator_note(text):
         return Issue("addition", "translator-note", "info", "translator's note in the target", evidence)
     if is_boilerplate(text):
         return Issue("other", "boilerplate", "info",
@@ -213,50 +197,70 @@ def clauses(text: str, lang: str = "en", min_words: int = 3) -> list[tuple[int, 
     return out
 
 
-def clause_candidates(alignment: Alignment, stats: PairStats, max_ratio_z: float) -> list[tuple[int, int, int]]:
-    """(bead, clause start, clause end) for source clauses of pairs whose target is short for
-    the document: the places where a dropped clause is worth testing."""
+def _member_spans(alignment: Alignment, bead: Bead, side: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence inside a side's joined text."""
+    sentences = alignment.src if side == "src" else alignment.tgt
+    spans, start = [], 0
+    for i in (bead.src if side == "src" else bead.tgt):
+        spans.append((start, start + len(sentences[i].text)))
+        start += len(sentences[i].text) + 1
+    return spans
+
+
+def part_candidates(alignment: Alignment, stats: PairStats, max_ratio_z: float) -> list[tuple[int, str, int, int]]:
+    """(bead, side, start, end): parts of a pair worth testing for having no counterpart.
+
+    Every sentence of a merged side (a merge can hide an omitted or added sentence), and the
+    source clauses of pairs whose target is short for the document (a dropped clause).
+    """
     out = []
     for k, bead in enumerate(alignment.beads):
-        if k in stats.cos and stats.ratio_z(k) <= max_ratio_z:
+        if k not in stats.cos:
+            continue
+        for side in ("src", "tgt"):
+            if len(bead.src if side == "src" else bead.tgt) >= 2:
+                out += [(k, side, start, end) for start, end in _member_spans(alignment, bead, side)]
+        if stats.ratio_z(k) <= max_ratio_z:
             src = alignment.src_text(bead)
             found = clauses(src, alignment.src_lang)
+            members = set(_member_spans(alignment, bead, "src")) if len(bead.src) >= 2 else set()
             if len(found) >= 2:
-                out += [(k, start, end) for start, end in found]
+                out += [(k, "src", start, end) for start, end in found if (start, end) not in members]
     return out
 
 
-def dropped_clauses(alignment: Alignment, stats: PairStats, encode, max_ratio_z: float = -1.0,
-                    min_gain: float = 0.03) -> dict[int, list[Issue]]:
-    """Source clauses whose removal makes the source more like the target: left out.
+def left_out_parts(alignment: Alignment, stats: PairStats, encode, max_ratio_z: float = 0.0,
+                   min_gain: float = 0.02) -> dict[int, list[Issue]]:
+    """Parts of a pair that the other side does not render: omitted or added clauses and
+    sentences hidden inside a pair.
 
-    For each candidate clause the source is re-encoded without it; a clause the target does
-    not render makes the shortened source *more* similar to the target (gain >= min_gain).
-    Only short-for-the-document pairs are tested, which keeps the extra encoding small.
+    Each candidate part is cut out and the rest re-encoded; a part without counterpart makes
+    the shortened side *more* similar to the other side (gain >= min_gain). Only merged sides
+    and short-for-the-document pairs are tested, which keeps the extra encoding small.
     """
-    candidates = clause_candidates(alignment, stats, max_ratio_z)
+    candidates = part_candidates(alignment, stats, max_ratio_z)
     if not candidates:
         return {}
-    texts, sides = [], []
-    for k, start, end in candidates:
-        src = alignment.src_text(alignment.beads[k])
-        texts.append((src[:start] + src[end:]).strip(" ,;:"))
-    beads = sorted({k for k, _, _ in candidates})
-    for k in beads:  # whole source and target, encoded as they stand
-        sides += [alignment.src_text(alignment.beads[k]), alignment.tgt_text(alignment.beads[k])]
-    vectors = encode(texts + sides)
-    whole = {k: (vectors[len(texts) + 2 * n], vectors[len(texts) + 2 * n + 1]) for n, k in enumerate(beads)}
-    best: dict[int, tuple[float, int, int]] = {}
-    for (k, start, end), vec in zip(candidates, vectors[: len(texts)]):
+    text = {(k, side): alignment.src_text(alignment.beads[k]) if side == "src" else alignment.tgt_text(alignment.beads[k])
+            for k, side, _, _ in candidates}
+    reduced = [(text[k, side][:start] + text[k, side][end:]).strip(" ,;:") for k, side, start, end in candidates]
+    beads = sorted({k for k, _, _, _ in candidates})
+    wholes = [t for k in beads for t in (alignment.src_text(alignment.beads[k]), alignment.tgt_text(alignment.beads[k]))]
+    vectors = encode(reduced + wholes)
+    whole = {k: (vectors[len(reduced) + 2 * n], vectors[len(reduced) + 2 * n + 1]) for n, k in enumerate(beads)}
+    best: dict[tuple[int, str], tuple[float, int, int]] = {}
+    for (k, side, start, end), vec in zip(candidates, vectors[: len(reduced)]):
         src_vec, tgt_vec = whole[k]
-        gain = float(vec @ tgt_vec) - float(src_vec @ tgt_vec)
-        if gain >= min_gain and (k not in best or gain > best[k][0]):
-            best[k] = (gain, start, end)
+        mine, other = (src_vec, tgt_vec) if side == "src" else (tgt_vec, src_vec)
+        gain = float(vec @ other) - float(mine @ other)
+        if gain >= min_gain and ((k, side) not in best or gain > best[k, side][0]):
+            best[k, side] = (gain, start, end)
     issues: dict[int, list[Issue]] = {}
-    for k, (gain, start, end) in best.items():
-        src = alignment.src_text(alignment.beads[k])
-        clause = src[start:end]
-        issues[k] = [Issue("omission", "partial-omission", "warning",
-                           f"this part of the source seems to be missing in the target: \"{clause[:70]}\"",
-                           (Span("src", start, end, clause),))]
+    for (k, side), (gain, start, end) in sorted(best.items()):
+        part = text[k, side][start:end]
+        category, message = (("omission", "this part of the source seems to be missing in the target")
+                             if side == "src" else ("addition", "this part of the target is not in the source"))
+        issues.setdefault(k, []).append(Issue(category, f"partial-{category}", "warning",  # type: ignore[arg-type]
+                                              f"{message}: \"{part[:70]}\"",
+                                              (Span(side, start, end, part),)))  # type: ignore[arg-type]
     return issues

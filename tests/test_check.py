@@ -1,0 +1,125 @@
+"""The discrepancy findings on real article pairs: what is planted in corpora/ is found,
+formatting differences are not findings, and the findings files and `align check` work."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import replace
+
+import pytest
+
+from align.check import FINDING_FIELDS, check_alignment, check_corpus, write_findings_csv, write_findings_jsonl
+from conftest import CORPORA, SHARED, files_in, run_align
+
+
+@pytest.fixture(scope="module")
+def corpus_findings(corpus_alignments, encoder):
+    return {name: check_alignment(a, encoder) for name, a in corpus_alignments.items()}
+
+
+def at(findings, check, src=None, tgt=None):
+    """Findings of a check that cover the given source / target sentence ids."""
+    return [f for f in findings if f.check == check and (src is None or src in f.src_ids)
+            and (tgt is None or tgt in f.tgt_ids)]
+
+
+def test_planted_differences_in_corpora_are_found(corpus_findings):
+    energy, asylum, baltic = (corpus_findings[n] for n in ("energy", "asylum", "baltic"))
+    # energy: EN 11 has no German counterpart; EN 6 is page furniture; DE 25 a translator's note
+    assert [f.severity for f in at(energy, "omission-sentence", src=11)] == ["error"]
+    assert [f.category for f in at(energy, "boilerplate", src=6)] == ["other"]
+    assert at(energy, "translator-note", tgt=25)
+    # asylum: the German-only paragraph DE 58-61 is one finding, not four
+    [paragraph] = at(asylum, "addition-paragraph")
+    assert paragraph.tgt_ids == (58, 59, 60, 61) and paragraph.severity == "error"
+    assert at(asylum, "translator-note", tgt=24)
+    # baltic: the English-only paragraph EN 22-24
+    [paragraph] = at(baltic, "omission-paragraph")
+    assert paragraph.src_ids == (22, 23, 24)
+
+
+def test_locale_formatting_is_never_an_error(corpus_findings):
+    # The German sides write 1,5 Mrd., 26. August 2022, 1.000 Euro, drei Prozent ...
+    for name, findings in corpus_findings.items():
+        assert [f.message for f in findings if f.category == "numbers" and f.severity == "error"] == [], name
+
+
+def test_error_findings_on_corpora_are_real(corpus_findings):
+    # Every error on the unmodified corpus is a planted difference (see corpora/README.md).
+    errors = sorted((f.document, f.check, f.src_ids, f.tgt_ids)
+                    for fs in corpus_findings.values() for f in fs if f.severity == "error")
+    assert errors == [("asylum", "addition-paragraph", (), (58, 59, 60, 61)),
+                      ("baltic", "omission-paragraph", (22, 23, 24), ()),
+                      ("energy", "omission-sentence", (11,), ())]
+
+
+def test_changed_number_is_an_error(corpus_alignments, encoder):
+    energy = corpus_alignments["energy"]
+    k, bead = next((k, b) for k, b in enumerate(energy.beads)
+                   if b.shape == "1:1" and "1.000 Euro" in energy.tgt_text(b))
+    j = bead.tgt[0]
+    changed = replace(energy, tgt=list(energy.tgt), embeddings=None)
+    changed.tgt[j] = replace(energy.tgt[j], text=energy.tgt[j].text.replace("1.000 Euro", "1.600 Euro"))
+    findings = [f for f in check_alignment(changed, encoder) if f.bead == k and f.category == "numbers"]
+    assert [f.severity for f in findings] == ["error"]
+    assert any(s.side == "tgt" and "1.600" in s.text for s in findings[0].evidence)
+
+
+def test_findings_files_have_stable_fields(corpus_findings, tmp_path):
+    findings = corpus_findings["energy"]
+    write_findings_csv(findings, tmp_path / "f.csv")
+    write_findings_jsonl(findings, tmp_path / "f.jsonl")
+    with open(tmp_path / "f.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert tuple(rows[0]) == FINDING_FIELDS
+    assert len(rows) == len(findings)
+    records = [json.loads(line) for line in (tmp_path / "f.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [tuple(r) for r in records] == [FINDING_FIELDS] * len(findings)
+    for record in records:
+        assert record["severity"] in {"error", "warning", "info"}
+        for span in record["evidence"]:
+            text = record["src_text"] if span["side"] == "src" else record["tgt_text"]
+            assert text[span["start"]:span["end"]] == span["text"]
+
+
+def test_inconsistent_translations_across_a_batch(corpus_alignments):
+    energy = corpus_alignments["energy"]
+    k, bead = next((k, b) for k, b in enumerate(energy.beads) if b.shape == "1:1" and len(energy.src_text(b).split()) > 6)
+    other = replace(energy, name="energy-copy", tgt=list(energy.tgt), embeddings=None)
+    j = bead.tgt[0]
+    other.tgt[j] = replace(energy.tgt[j], text="Eine ganz andere Übersetzung dieses Satzes steht hier.")
+    findings = check_corpus([energy, other])
+    assert {(f.document, f.bead) for f in findings} == {("energy", k), ("energy-copy", k)}
+    assert {f.category for f in findings} == {"inconsistency"}
+    assert check_corpus([energy]) == []
+
+
+def test_align_check_on_own_tmx_and_samples(tmp_path, cache_dir):
+    out = tmp_path / "aligned"
+    run = run_align("pair", CORPORA / "energy.en.txt", CORPORA / "energy.de.txt", "-o", out,
+                    "--formats", "tmx", "--cache-dir", cache_dir)
+    assert run.returncode == 0, run.stderr
+    report = tmp_path / "report"
+    run = run_align("check", out / "energy.tmx", "-o", report, "--cache-dir", cache_dir)
+    assert run.returncode == 0, run.stderr
+    assert files_in(report) == ["energy.findings.csv", "energy.findings.jsonl", "energy.report.html"]
+    assert run.stdout.startswith("energy: ")
+    findings = [json.loads(line) for line in (report / "energy.findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    # the TMX holds pairs only: the omitted sentence is gone, but the pairs' checks still run
+    assert all(f["document"] == "energy" for f in findings)
+    samples = SHARED / "data" / "tmx" / "samples"
+    if samples.exists():
+        run = run_align("check", samples / "omegat_compkit_ImportTest2A.utf16.tmx", "-o", tmp_path / "s",
+                        "--cache-dir", cache_dir)
+        assert run.returncode == 0, run.stderr
+        assert [p.name for p in (tmp_path / "s").iterdir() if p.name.endswith(".report.html")]
+
+
+def test_align_check_bad_input(tmp_path, cache_dir):
+    bad = tmp_path / "broken.tmx"
+    bad.write_text("<tmx><body><tu>", encoding="utf-8")
+    run = run_align("check", bad, "-o", tmp_path / "out", "--cache-dir", cache_dir)
+    assert run.returncode == 2
+    assert len(run.stderr.splitlines()) == 1 and str(bad) in run.stderr and "Traceback" not in run.stderr
+    assert not (tmp_path / "out").exists() or files_in(tmp_path / "out") == []
