@@ -59,7 +59,8 @@ def check_alignment(alignment: Alignment, encoder: Encoder | None = None,
     """
     src_emb, tgt_emb = _embeddings(alignment, encoder)
     stats = pair_stats(alignment, src_emb, tgt_emb)
-    part_issues = left_out_parts(alignment, stats, encoder.encode) if encoder is not None else {}
+    part_issues = (left_out_parts(alignment, stats, (src_emb, tgt_emb), encoder.encode)
+                   if encoder is not None else {})
     per_bead: dict[int, list[Finding]] = defaultdict(list)
     for group, issue in unmatched_issues(alignment, limits):
         per_bead[group[0]].append(_finding(alignment, group[0], issue) if len(group) == 1 else

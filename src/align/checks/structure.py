@@ -207,19 +207,25 @@ def _member_spans(alignment: Alignment, bead: Bead, side: str) -> list[tuple[int
     return spans
 
 
-def part_candidates(alignment: Alignment, stats: PairStats, max_ratio_z: float) -> list[tuple[int, str, int, int]]:
+def part_candidates(alignment: Alignment, stats: PairStats, embeddings: tuple[np.ndarray, np.ndarray],
+                    max_ratio_z: float, member_below: float = 0.5) -> list[tuple[int, str, int, int]]:
     """(bead, side, start, end): parts of a pair worth testing for having no counterpart.
 
-    Every sentence of a merged side (a merge can hide an omitted or added sentence), and the
-    source clauses of pairs whose target is short for the document (a dropped clause).
+    Sentences of a merged side that are not clearly like the other side (cosine with it below
+    `member_below`: a merge can hide an omitted or added sentence), and the source clauses of
+    pairs whose target is short for the document (a dropped clause).
     """
     out = []
     for k, bead in enumerate(alignment.beads):
         if k not in stats.cos:
             continue
-        for side in ("src", "tgt"):
-            if len(bead.src if side == "src" else bead.tgt) >= 2:
-                out += [(k, side, start, end) for start, end in _member_spans(alignment, bead, side)]
+        for side, ids, other_ids, mine, other in (("src", bead.src, bead.tgt, *embeddings),
+                                                  ("tgt", bead.tgt, bead.src, *embeddings[::-1])):
+            if len(ids) >= 2:
+                joined = _joined(other, other_ids)
+                spans = _member_spans(alignment, bead, side)
+                out += [(k, side, start, end) for i, (start, end) in zip(ids, spans)
+                        if float(mine[i] @ joined) < member_below]
         if stats.ratio_z(k) <= max_ratio_z:
             src = alignment.src_text(bead)
             found = clauses(src, alignment.src_lang)
@@ -229,7 +235,8 @@ def part_candidates(alignment: Alignment, stats: PairStats, max_ratio_z: float) 
     return out
 
 
-def left_out_parts(alignment: Alignment, stats: PairStats, encode, max_ratio_z: float = 0.0,
+def left_out_parts(alignment: Alignment, stats: PairStats, embeddings: tuple[np.ndarray, np.ndarray],
+                   encode, max_ratio_z: float = 0.0,
                    min_gain: float = 0.02) -> dict[int, list[Issue]]:
     """Parts of a pair that the other side does not render: omitted or added clauses and
     sentences hidden inside a pair.
@@ -238,7 +245,7 @@ def left_out_parts(alignment: Alignment, stats: PairStats, encode, max_ratio_z: 
     the shortened side *more* similar to the other side (gain >= min_gain). Only merged sides
     and short-for-the-document pairs are tested, which keeps the extra encoding small.
     """
-    candidates = part_candidates(alignment, stats, max_ratio_z)
+    candidates = part_candidates(alignment, stats, embeddings, max_ratio_z)
     if not candidates:
         return {}
     text = {(k, side): alignment.src_text(alignment.beads[k]) if side == "src" else alignment.tgt_text(alignment.beads[k])
