@@ -162,6 +162,14 @@ def test_planted_misspelling_is_one_error(good, bad):
     assert not only(issues, "name-mismatch")
 
 
+@pytest.mark.parametrize("good,bad", [("Kaliningrad", "Kaliniingrad"), ("Vilnius", "Viilnius")])
+def test_doubled_vowel_is_a_misspelling_warning(good, bad):
+    """Doubled vowels vary between real spellings (Harlem/Haarlem): a warning, not an error."""
+    issues = names(SENTENCE_EN, SENTENCE_DE.replace(good, bad, 1))
+    assert [(i.check, i.severity, i.evidence[1].text) for i in issues] == [
+        ("name-misspelling", "warning", bad)]
+
+
 def test_misspelling_with_german_ending():
     issues = names("The plan was written by Hartmann.", "Der Plan ist Hartmans Werk.")
     assert [(i.check, i.evidence[1].text) for i in issues] == [("name-misspelling", "Hartmans")]

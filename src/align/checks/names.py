@@ -78,15 +78,25 @@ because however therefore thus meanwhile today tomorrow yesterday tonight good g
 god gods lord man men woman women people everyone everybody someone somebody nobody nothing
 something anything everything ha haha lol omg btw imo wtf yea yeah yay nah cont ps pls
 lot lots really have had has get got go went make made know want need see say said
-monday tuesday wednesday thursday friday saturday sunday
-january february march april may june july august september october november december
 jan feb mar apr jun jul aug sep sept oct nov dec
 le la les un une des du au aux et ou mais donc ni car ce cet cette ces il elle ils elles on
 nous vous je tu moi toi lui leur leurs mon ma mes ton ta tes son sa ses notre nos votre vos qui
 que quoi dont quand comme si ne pas plus tres tout tous toute toutes deux trois dans sur sous
 avec sans pour par vers chez entre depuis pendant apres avant puis ensuite enfin aussi encore
-voir cf lundi mardi mercredi jeudi vendredi samedi dimanche janvier fevrier mars avril mai juin
-juillet aout septembre octobre novembre decembre
+voir cf
+""".split())
+# Function words that only Title Case capitalises inside a sentence (How NATO Is Rethinking).
+_TITLE_WORDS = frozenset("""
+a an the and or but nor of in on at to for with by from as is are was were be been it its this
+that me my your you we our us they their not no how what why when where who can do does did
+off up out into onto over under after before about than if so all
+""".split())
+# Month and day names: compared (a slip is reported), never reported missing (dates are the
+# numbers check's business). Their translations come from babel.
+_CALENDAR = frozenset("""
+monday tuesday wednesday thursday friday saturday sunday january february march april may june
+july august september october november december lundi mardi mercredi jeudi vendredi samedi
+dimanche janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre
 """.split())
 
 _STOP_DE = frozenset("""
@@ -170,8 +180,8 @@ _KEY_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p), r) for p, r in (
         ("tsch", "ch"), ("sch", "sh"), ("zh", "sh"), ("cz", "ch"), ("kh", "ch"), ("ck", "k"),
         ("ph", "f"), ("qu", "kv"), ("q", "k"), ("x", "ks"), ("c(?!h)", "k"), ("t[zs]", "s"),
-        ("z", "s"), ("w", "v"), ("[yj]", "i"), ("ou", "u"), ("oe", "o"), ("ae", "e"),
-        ("ue", "u"), ("i+", "i"),
+        ("z", "s"), ("w", "v"), ("i[yj]", "i"), ("[yj]i", "i"), ("[yj]", "i"), ("ou", "u"),
+        ("oe", "o"), ("ae", "e"), ("ue", "u"),
     ))
 _SKELETON_RE = re.compile(r"[aeiou]")
 _REPEAT_RE = re.compile(r"(.)\1+")
@@ -188,7 +198,7 @@ def _fold(text: str) -> str:
 def _key(text: str) -> str:
     """Transliteration key: spellings of one name across languages mostly share it
     (Lukashenko/Lukaschenko, Yevgenia/Jewgenija, Donetsk/Donezk, Commission/Kommission).
-    Doubled letters stay (Hartmann != Hartman), except ii (Yevgenia/Jewgenija)."""
+    Doubled letters stay (Hartmann != Hartman)."""
     if len(text) >= 2 and text.isupper():
         return _fold(text)  # acronyms are compared letter by letter
     key = _fold(text.casefold().translate(_UMLAUT_AS_E))
@@ -282,44 +292,48 @@ def _single_edit(a: str, b: str) -> tuple[str, int] | None:
     return ("del", i) if a[i + 1:] == b[i:] else None
 
 
-def _slip(a: str, b: str, acronym: bool = False, substitution: bool = True) -> bool:
-    """`b` differs from `a` by one typing slip that spelling conventions do not explain."""
+NO_SLIP, DOUBTFUL_SLIP, SLIP = 0, 1, 2
+
+
+def _slip(a: str, b: str, acronym: bool = False, substitution: bool = True) -> int:
+    """SLIP: `b` differs from `a` by one typing slip that spelling conventions do not explain;
+    DOUBTFUL_SLIP: by a doubled vowel, a slip or a spelling variant (Harlem/Haarlem)."""
     edit = _single_edit(a, b)
     if edit is None:
-        return False
+        return NO_SLIP
     kind, i = edit
     n = len(a)
     if i == 0 and n < 6:
-        return False  # a different first letter in a short word: more likely another word
+        return NO_SLIP  # a different first letter in a short word: more likely another word
     if kind == "sub":
         if acronym or not substitution or i == 0:
-            return False  # acronyms are translated letter by letter: ECB/EZB, ADHD/ADHS;
+            return NO_SLIP  # acronyms are translated letter by letter: ECB/EZB, ADHD/ADHS;
             # another first letter is more often another word (Leitung/Zeitung)
         if i == n - 1 and (a[i] in _VOWELS or b[i] in _VOWELS):
-            return False  # ending adapted: Europe/Europa, Maria/Marie, Dmitry/Dmitri
+            return NO_SLIP  # ending adapted: Europe/Europa, Maria/Marie, Dmitry/Dmitri
         if i >= n - 3 and a[i] in _VOWELS and b[i] in _VOWELS:
-            return False  # vowel of the last syllable: Stephen/Stephan
-        return True
+            return NO_SLIP  # vowel of the last syllable: Stephen/Stephan
+        return SLIP
     if kind == "swap":
-        return not (i == n - 2 and a[i:] in ("re", "er", "le", "el"))  # Centre/Center
+        return NO_SLIP if i == n - 2 and a[i:] in ("re", "er", "le", "el") else SLIP  # Centre
     longer, p = (b, i) if kind == "ins" else (a, i)
     char = longer[p]
     if char in "jy" and 0 < p < len(longer) - 1 and longer[p + 1] in _VOWELS:
-        return False  # transliterated soft vowel: Pobeda/Pobjeda, Aleksei/Alexej
+        return NO_SLIP  # transliterated soft vowel: Pobeda/Pobjeda, Aleksei/Alexej
     left = p > 0 and longer[p - 1] == char
     right = p + 1 < len(longer) and longer[p + 1] == char
     if (left or right) and char in _VOWELS and not acronym:
-        return False  # doubled vowels vary between languages: Harlem/Haarlem, Saar
+        return DOUBTFUL_SLIP  # doubled vowels vary between languages: Harlem/Haarlem, Saar
     if (left or right) and char == "s":
         q = p - 1 if left else p
         if 0 < q and q + 2 < len(longer) and longer[q - 1] in _VOWELS \
                 and longer[q + 2] in _VOWELS:
-            return False  # German ss between vowels in a transliteration: Vasily/Wassili
+            return NO_SLIP  # German ss between vowels in a transliteration: Vasily/Wassili
     if p >= len(longer) - 1 and not (left or right) and char in _ENDING_LETTERS:
-        return False  # ending added or dropped: Programme/Programm, Marseilles/Marseille
+        return NO_SLIP  # ending added or dropped: Programme/Programm, Marseilles/Marseille
     if kind == "ins" and p >= len(longer) - 2 and left and char in "ltpf" and p == len(b) - 1:
-        return False  # German doubles a final consonant: Model/Modell, Metal/Metall
-    return True
+        return NO_SLIP  # German doubles a final consonant: Model/Modell, Metal/Metall
+    return SLIP
 
 
 # ---------------------------------------------------------------------------------------------
@@ -331,6 +345,7 @@ class _Table:
     index: dict[str, frozenset[int]]  # phrase key -> concept ids
     variants: tuple[tuple[tuple[str, ...], ...], ...]  # concept id -> variants as key tuples
     longest: int
+    words: tuple[frozenset[str], ...]  # concept id -> its one-word forms, folded (moskau)
 
 
 def _phrase_keys(text: str) -> tuple[str, ...]:
@@ -349,8 +364,10 @@ def _table() -> _Table:
     concepts.extend(_babel_concepts())
     index: dict[str, set[int]] = {}
     variants: list[tuple[tuple[str, ...], ...]] = []
+    words: list[frozenset[str]] = []
     longest = 1
     for cid, names in enumerate(concepts):
+        words.append(frozenset(_fold(n) for n in names if _WORD_RE.fullmatch(n)))
         # babel's very short names (Yi, Ga) would match common words; the listed ones are chosen
         keyed = tuple(dict.fromkeys(k for k in (_phrase_keys(n) for n in names)
                                     if k and (cid < listed or len(" ".join(k)) >= 3)))
@@ -359,7 +376,7 @@ def _table() -> _Table:
             index.setdefault(" ".join(k), set()).add(cid)
             longest = max(longest, len(k))
     return _Table({k: frozenset(v) for k, v in index.items()}, tuple(variants),
-                  min(longest, _MAX_PHRASE))
+                  min(longest, _MAX_PHRASE), tuple(words))
 
 
 def _babel_concepts() -> list[list[str]]:
@@ -390,6 +407,9 @@ def _babel_concepts() -> list[list[str]]:
     for code in locales[0].languages:
         if len(code) == 2:
             out.append([loc.languages[code] for loc in locales if code in loc.languages])
+    for kind in ("months", "days"):
+        for number in getattr(locales[0], kind)["format"]["wide"]:
+            out.append([getattr(loc, kind)["format"]["wide"][number] for loc in locales])
     return out
 
 
@@ -430,10 +450,11 @@ def _tokens(text: str) -> list[_Tok]:
         acronym = letters >= 2 and base.isupper()
         mixed = not acronym and any(c.isupper() for c in word[1:])
         # hashtags are often translated; CO2, A380, 12V are formulas and model numbers
-        weak = sep.endswith("#") or (acronym and masked[m.end():m.end() + 1].isdigit())
+        hashtag = sep.endswith("#")
+        weak = hashtag or (acronym and masked[m.end():m.end() + 1].isdigit())
         toks.append(_Tok(start, start + len(base), base, _fold(base), _key(base),
                          word[0].isupper(), acronym, mixed, _starts_sentence(masked, start),
-                         sep, weak))
+                         sep, weak, hashtag))
         prev_end = m.end()
     return toks
 
@@ -466,16 +487,17 @@ class _Phrase:
     end: int
 
 
-def _headline(toks: Sequence[_Tok]) -> bool:
-    """Title Case text (headings): capitalisation does not mark names there."""
+def _headline(toks: Sequence[_Tok], text: str) -> bool:
+    """Title Case text (headings): capitalisation does not mark names there. A sentence of
+    names only ("Hello, it's Bayano with Bayano Reno.") ends with a full stop."""
     words = [t for t in toks if t.text.isalpha() and len(t.text) >= 4 and not t.acronym
              and t.fold not in _STOP]
     if len(words) < 3:
         return False
     caps = sum(t.cap for t in words)
-    cap_function = any(t.cap and not t.initial and t.fold in _STOP and len(t.text) > 1
-                       and t.fold not in ("i",) for t in toks)
-    return caps == len(words) or (cap_function and caps >= 0.75 * len(words))
+    cap_function = any(t.cap and not t.initial and t.fold in _TITLE_WORDS for t in toks)
+    return (caps == len(words) and (cap_function or not text.rstrip().endswith("."))) \
+        or (cap_function and caps >= 0.75 * len(words))
 
 
 def _mark_shouting(toks: list[_Tok]) -> None:
@@ -507,7 +529,7 @@ def _is_stop(fold: str) -> bool:
     return fold in _STOP or (fold.endswith("s") and fold[:-1] in _STOP)
 
 
-def _candidates(toks: list[_Tok], full: bool, table: _Table) -> list[_Phrase]:
+def _candidates(toks: list[_Tok], full: bool, table: _Table, text: str) -> list[_Phrase]:
     """Name phrases of one side. `full`: the language does not capitalise nouns, so any
     capitalised word may be a name; otherwise only acronyms and inner-capital words."""
     _mark_shouting(toks)
@@ -519,7 +541,7 @@ def _candidates(toks: list[_Tok], full: bool, table: _Table) -> list[_Phrase]:
                 phrases.append(_Phrase([t], t.start, t.end))
         return phrases
 
-    headline = _headline(toks)
+    headline = _headline(toks, text)
     known = _table_known(toks, table)
     # a word capitalised inside a sentence somewhere is a name at the start of one too
     mid_caps = Counter(t.fold for t in toks if t.cap and not t.initial)
@@ -534,6 +556,9 @@ def _candidates(toks: list[_Tok], full: bool, table: _Table) -> list[_Phrase]:
         if _is_stop(t.fold):
             continue
         is_cand[i] = True
+        if t.fold in _CALENDAR:
+            t.weak = t.soft = True
+            continue
         if i in known:
             continue
         after_det = i > 0 and toks[i - 1].fold in _DETERMINERS and t.sep.isspace()
@@ -543,7 +568,7 @@ def _candidates(toks: list[_Tok], full: bool, table: _Table) -> list[_Phrase]:
             t.weak = t.soft = True
     # Title Case stretches inside a sentence ("it Makes Me Cry"): capitalised function words
     for i, t in enumerate(toks):
-        if t.cap and not t.initial and len(t.text) > 1 and _is_stop(t.fold):
+        if t.cap and not t.initial and t.fold in _TITLE_WORDS:
             run = []
             j = i
             while j + 1 < len(toks) and toks[j + 1].cap and toks[j + 1].sep.isspace():
@@ -646,7 +671,7 @@ def _variant_present(variant: tuple[str, ...], other_keys: Sequence[str],
 @dataclass
 class _Found:
     missing: list[_Phrase]  # reportable phrases with no counterpart
-    slips: list[tuple[_Tok, _Tok]]  # (name on this side, slip on the other)
+    slips: list[tuple[_Tok, _Tok, int]]  # (name on this side, slip on the other, level)
     loose_acronym: bool = False  # some acronym, reportable or not, has no counterpart
 
 
@@ -658,9 +683,13 @@ def _compare(a_toks: list[_Tok], phrases: list[_Phrase], b_toks: list[_Tok], b_l
     # a listed form is there as spelt; `loose`: only something like it (maybe misspelt)
     exact: dict[int, set[str]] = {}  # token -> the listed words found, e.g. {"koenigsberg"}
     loose: set[int] = set()
+    forms: dict[int, set[str]] = {}  # token -> its listed one-word forms (prague: prag, prager)
     for i in range(len(a_toks)):
         for idx in _table_spans(a_toks, i, table):
-            variants = [v for c in _concepts(a_toks, idx, table) for v in table.variants[c]]
+            concepts = _concepts(a_toks, idx, table)
+            if len(idx) == 1:
+                forms.setdefault(idx[0], set()).update(w for c in concepts for w in table.words[c])
+            variants = [v for c in concepts for v in table.variants[c]]
             present = [v for v in variants if _variant_present(v, b_keys, strict=True)]
             if present:
                 for k in idx:
@@ -681,16 +710,15 @@ def _compare(a_toks: list[_Tok], phrases: list[_Phrase], b_toks: list[_Tok], b_l
             # Aflfeck) or the table finds it (Kalininggrad next to Königsberg), but never in
             # a form the table lists (Hanover/Hannover).
             slip = None
-            if t.fold not in _GENERIC and t.fold not in stop_b and (
-                    not t.weak or (t.soft and len(t.fold) >= 5)) and (
+            if t.fold not in stop_b and (not t.weak or (t.soft and len(t.fold) >= 4)) and (
                     at < 0 or sum(x.fold == t.fold for x in a_toks)
                     > sum(_same(t, u) for u in b_toks)):  # Affleck twice, Affleck + Aflfeck
                 listed = exact.get(pos, set())
                 slip = _find_slip(t, a_toks, [u for u in b_toks if u.key not in listed
                                               and not any(_inflected(k, u.key) for k in listed)],
-                                  stop_b)
+                                  stop_b, forms.get(pos, set()))
                 if slip is not None:
-                    found.slips.append((t, slip))
+                    found.slips.append((t, *slip))
             if at >= 0:
                 anchors[n] = at
                 continue
@@ -778,12 +806,18 @@ def _same(t: _Tok, u: _Tok) -> bool:
 
 
 def _find_slip(t: _Tok, a_toks: Sequence[_Tok], b_toks: Sequence[_Tok],
-               stop_b: frozenset[str]) -> _Tok | None:
-    """A word on the other side one typing slip away from name `t`: one edit of the spelling
-    (without diacritics) that leaves the transliteration keys different."""
+               stop_b: frozenset[str], listed: Iterable[str] = ()) -> tuple[_Tok, int] | None:
+    """A word on the other side one typing slip away from name `t` (or from a form the table
+    lists for it, Moskau for Moscow; or from `t` without a final e, Programm for
+    Programme): one edit of the spelling without diacritics that leaves the transliteration
+    keys different. Returns the word and the slip level (SLIP beats DOUBTFUL_SLIP)."""
     if len(t.fold) < (3 if t.acronym else 4):
         return None
+    names = {t.fold} | {f for f in listed if len(f) >= 4}
+    if t.fold.endswith("e") and len(t.fold) >= 6:
+        names.add(t.fold[:-1])  # Programme/Programm, Institute/Institut
     a_folds = {x.fold for x in a_toks}
+    best: tuple[_Tok, int] | None = None
     for u in b_toks:
         if not u.cap or u.fold in stop_b or u.fold in a_folds or u.acronym != t.acronym \
                 or _same(t, u):
@@ -792,16 +826,18 @@ def _find_slip(t: _Tok, a_toks: Sequence[_Tok], b_toks: Sequence[_Tok],
         forms = [u.text] + [u.text[:-len(e)] for e in _INFLECTIONS
                             if lower.endswith(e) and len(u.text) - len(e) >= len(t.text) - 1]
         # a common word starting a sentence may be a cognate: Number/Nummer
-        if not any(_key(f) != t.key and _slip(t.fold, _fold(f), t.acronym, not t.soft)
-                   for f in forms):
+        level = max((_slip(name, _fold(f), t.acronym, not t.soft) for f in forms
+                     for name in names if _key(f) != t.key and _key(f) != _key(name)),
+                    default=NO_SLIP)
+        if level == NO_SLIP or (best is not None and level <= best[1]):
             continue
         # the word must not be the translation of something else on this side
         if any(x.key != t.key and len(x.key) >= 3 and (_lenient(u.key, x.key)
                                                        or _lenient(x.key, u.key))
                for x in a_toks):
             continue
-        return u
-    return None
+        best = (u, level)
+    return best
 
 
 # ---------------------------------------------------------------------------------------------
@@ -817,8 +853,8 @@ def check_names(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issue]
     table = _table()
     sl, tl = _lang(src_lang), _lang(tgt_lang)
     s_toks, t_toks = _tokens(src), _tokens(tgt)
-    s_phr = _candidates(s_toks, sl not in NOUN_CAPITALISING, table)
-    t_phr = _candidates(t_toks, tl not in NOUN_CAPITALISING, table)
+    s_phr = _candidates(s_toks, sl not in NOUN_CAPITALISING, table, src)
+    t_phr = _candidates(t_toks, tl not in NOUN_CAPITALISING, table, tgt)
     found = {"src": _compare(s_toks, s_phr, t_toks, tl, table),
              "tgt": _compare(t_toks, t_phr, s_toks, sl, table)}
     # An unmatched acronym on each side is usually one acronym translated (GDPR/DSGVO,
@@ -830,14 +866,14 @@ def check_names(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issue]
     issues: list[Issue] = []
     seen: set[tuple[str, str]] = set()
     for side, a_text in (("src", src), ("tgt", tgt)):
-        for a_tok, b_tok in found[side].slips:
+        for a_tok, b_tok, level in found[side].slips:
             s_tok, g_tok = (a_tok, b_tok) if side == "src" else (b_tok, a_tok)
             mark = (s_tok.fold, g_tok.fold)
             if mark in seen:
                 continue
             seen.add(mark)
             issues.append(Issue(
-                CATEGORY_MISSPELLING, CHECK_MISSPELLING, "error",
+                CATEGORY_MISSPELLING, CHECK_MISSPELLING, "error" if level == SLIP else "warning",
                 f'name "{g_tok.text}" in the target differs from "{s_tok.text}" in the source '
                 f"(misspelling?)",
                 (Span("src", s_tok.start, s_tok.end, s_tok.text),
