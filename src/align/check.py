@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -78,7 +79,22 @@ def check_alignment(alignment: Alignment, encoder: Encoder | None = None,
         for issue in part_issues.get(k, []):
             issues = [i for i in issues if not (i.check == issue.check and i.evidence)] + [issue]
         per_bead[k].extend(_finding(alignment, k, i) for i in issues)
-    return [f for k in sorted(per_bead) for f in per_bead[k]]
+    return _settle_misspellings(alignment, [f for k in sorted(per_bead) for f in per_bead[k]])
+
+
+def _settle_misspellings(alignment: Alignment, findings: list[Finding]) -> list[Finding]:
+    """A name spelt differently is an error when the target spells it as the source does
+    elsewhere in the document (a slip); when it never does, the translator may have chosen
+    that spelling (or corrected a typo of the source): a warning."""
+    target_text = " ".join(t.text for t in alignment.tgt)
+    settled = []
+    for f in findings:
+        if f.check == "name-misspelling":
+            source_form = next((s.text for s in f.evidence if s.side == "src"), "")
+            elsewhere = bool(source_form) and re.search(rf"(?<!\w){re.escape(source_form)}", target_text)
+            f = replace(f, severity="error" if elsewhere else "warning")
+        settled.append(f)
+    return settled
 
 
 def _group_finding(alignment: Alignment, group: list[int], issue: Issue) -> Finding:
