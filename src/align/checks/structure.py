@@ -26,7 +26,7 @@ class Thresholds:
     short_warning: float = -2.5  # target length z below which a pair may have lost a clause
     short_error: float = -4.0
     long_warning: float = 3.0  # target length z above which the target may have added text
-    weak_warning: float = -3.0  # similarity z below which a pair may say something else
+    weak_warning: float = -3.5  # similarity z below which a pair may say something else
     weak_error: float = -4.0
     weak_error_confidence: float = 0.2  # ... and its confidence below this for an error
     member_floor: float = 0.12  # a merged sentence this unlike the other side looks unmatched
@@ -139,7 +139,7 @@ def pair_issues(alignment: Alignment, k: int, stats: PairStats, src_emb: np.ndar
         issues.append(Issue("omission", "partial-omission", severity,  # type: ignore[arg-type]
                             f"the target is much shorter than usual for this document "
                             f"(length z {ratio_z:.1f}): part of the source may be left out"))
-    elif ratio_z >= limits.long_warning and cos_z <= -1.0:
+    elif ratio_z >= limits.long_warning and cos_z <= -1.5:
         issues.append(Issue("addition", "partial-addition", "warning",
                             f"the target is much longer than usual for this document (length z {ratio_z:.1f}): "
                             "it may add something"))
@@ -228,7 +228,7 @@ def part_candidates(alignment: Alignment, stats: PairStats, embeddings: tuple[np
                         if float(mine[i] @ joined) < member_below]
         if stats.ratio_z(k) <= max_ratio_z:
             src = alignment.src_text(bead)
-            found = clauses(src, alignment.src_lang)
+            found = clauses(src, alignment.src_lang, min_words=2)
             members = set(_member_spans(alignment, bead, "src")) if len(bead.src) >= 2 else set()
             if len(found) >= 2:
                 out += [(k, "src", start, end) for start, end in found if (start, end) not in members]
@@ -237,7 +237,7 @@ def part_candidates(alignment: Alignment, stats: PairStats, embeddings: tuple[np
 
 def left_out_parts(alignment: Alignment, stats: PairStats, embeddings: tuple[np.ndarray, np.ndarray],
                    encode, max_ratio_z: float = 0.0,
-                   min_gain: float = 0.02) -> dict[int, list[Issue]]:
+                   min_gain: float = 0.015) -> dict[int, list[Issue]]:
     """Parts of a pair that the other side does not render: omitted or added clauses and
     sentences hidden inside a pair.
 
