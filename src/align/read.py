@@ -29,7 +29,8 @@ def _clean(text: str) -> str:
     return " ".join(_INVISIBLE.sub("", text).split())
 
 
-def _read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes, with one-line errors for a missing file, a folder or an unreadable file."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -54,7 +55,7 @@ def _decode(path: Path, data: bytes, encoding: str = "utf-8", label: str = "") -
 
 def read_text(path: Path) -> str:
     """Read a UTF-8 file (BOM allowed) with one-line errors for the usual failures."""
-    return _decode(path, _read_bytes(path), "utf-8-sig")
+    return _decode(path, read_bytes(path), "utf-8-sig")
 
 
 # ---------------------------------------------------------------- plain text
@@ -284,7 +285,7 @@ def read_document(path: str | Path, lang: str, presegmented: bool = False) -> Do
     if suffix not in SUPPORTED_EXTENSIONS:
         raise AlignError(path, f"unsupported file type '{suffix or '(none)'}'; use .txt, .md, .html or --presegmented")
     if suffix in (".html", ".htm"):
-        blocks = _html_blocks(path, _decode_html(path, _read_bytes(path)))
+        blocks = _html_blocks(path, _decode_html(path, read_bytes(path)))
         if not blocks:
             raise AlignError(path, "no article text found in the HTML page")
         return Document(path, lang, blocks)

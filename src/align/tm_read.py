@@ -85,6 +85,7 @@ from pathlib import Path
 from lxml import etree
 
 from .errors import AlignError
+from .read import read_bytes
 from .model import Alignment, Bead, Sentence
 
 __all__ = ["read_translation_memory", "skipped_units", "TMX_EXTENSIONS", "CSV_EXTENSIONS"]
@@ -126,7 +127,7 @@ def read_translation_memory(
 ) -> list[Alignment]:
     """Read a TMX or CSV translation memory into one Alignment per document (see module doc)."""
     path = Path(path)
-    data = _read_bytes(path)
+    data = read_bytes(path)
     if not data.strip():
         raise AlignError(path, "file is empty")
     if _is_tmx(path, data):
@@ -142,17 +143,6 @@ def skipped_units(alignments: Sequence[Alignment]) -> int:
 
 
 # ---------------------------------------------------------------- shared helpers
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise AlignError(path, "file not found") from None
-    except IsADirectoryError:
-        raise AlignError(path, "is a folder, not a file") from None
-    except OSError as exc:
-        raise AlignError(path, f"cannot read file ({exc.strerror or exc})") from None
 
 
 def _is_tmx(path: Path, data: bytes) -> bool:
