@@ -153,30 +153,9 @@ def test_sample_language_not_in_file() -> None:
 
 # ---------------------------------------------------------------- round trips
 
-EN = [
-    "The council met on Monday & voted.",  # 0
-    'It approved the "green" budget.',  # 1
-    "Costs rose by 5 % < 10 %, officials said.",  # 2
-    "A footnote with no German counterpart.",  # 3
-    "Müller, the mayor, was pleased.",  # 4
-    "The work starts in May; it ends in June.",  # 5
-]
-DE = [
-    "Der Rat tagte am Montag & stimmte ab.",  # 0
-    "Er billigte den „grünen“ Haushalt, sagten Beamte; die Kosten stiegen um 5 % < 10 %.",  # 1
-    "Bürgermeister Müller war erfreut.",  # 2
-    "Die Arbeiten beginnen im Mai.",  # 3
-    "Sie enden im Juni.",  # 4
-    "Ein Zusatz, den es nur auf Deutsch gibt: Straße, Maß, Fuß.",  # 5
-]
-BEADS = [
-    Bead((0,), (0,), 0.91234),  # 1:1
-    Bead((1, 2), (1,), 0.8),  # 2:1
-    Bead((3,), (), 0.0),  # 1:0
-    Bead((4,), (2,), 0.75),  # 1:1
-    Bead((5,), (3, 4), 0.66666),  # 1:2
-    Bead((), (5,), 0.0),  # 0:1
-]
+# The same sample document as the export tests, so a round trip covers what they write.
+from test_export import BEADS, DE, EN  # noqa: E402
+
 SECOND_EN = ["Hello, world.", "Second line, with a comma, and \"quotes\"."]
 SECOND_DE = ["Hallo, Welt.", "Zweite Zeile,\nmit Zeilenumbruch."]
 
