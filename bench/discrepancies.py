@@ -89,6 +89,7 @@ def _renumber(sentences: list[Sentence]) -> list[Sentence]:
 
 _CLAUSE = re.compile(r",\s+[^,]{12,}?(?=,|\.\s*$|;)")
 _NUMBER = re.compile(r"\d+")
+_LINK = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+")
 _NAME = re.compile(r"\b[A-ZÄÖÜ][a-zäöüß]{3,}\b")
 
 
@@ -114,7 +115,10 @@ def plant(pair: Pair, change: str, rng: random.Random, donors: list[str]) -> tup
             tgt.insert(j + 1, replace(tgt[j], text=rng.choice(donors)))
             return _renumber(tgt), Planted(change, set(), {j + 1})
         if change == "change-number":
-            numbers = list(_NUMBER.finditer(text))
+            # Digits inside a link or address are not numbers of the text (a changed link is
+            # the link check's business).
+            links = [m.span() for m in _LINK.finditer(text)]
+            numbers = [m for m in _NUMBER.finditer(text) if not any(a <= m.start() < b for a, b in links)]
             if not numbers:
                 continue
             m = rng.choice(numbers)
