@@ -11,7 +11,7 @@ translations get (false findings per 100 sentence pairs).
 Change types: delete a sentence, delete a clause, add a sentence, change a number, misspell a
 name, swap in an unrelated sentence.
 
-    python bench/discrepancies.py [--wmt-docs 60] [--seed 7]
+    python bench/discrepancies.py [--wmt-docs 145] [--seeds 7,8,9]
 """
 
 from __future__ import annotations
@@ -163,13 +163,13 @@ def hits(finding: Finding, planted: Planted) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--wmt-docs", type=int, default=145, help="how many WMT24 documents to use")
-    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--seeds", default="7,8,9", help="comma-separated seeds; counts are summed over them")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     started = time.perf_counter()
     aligner = Aligner("en", "de", encoder=make_encoder("use"))
     pairs = load_pairs(aligner, args.wmt_docs)
-    rng = random.Random(args.seed)
+    seeds = [int(x) for x in args.seeds.split(",") if x.strip()]
     donors = [s.text for p in pairs for s in p.tgt if len(s.text.split()) >= 8]
 
     # Unmodified human translations: error findings per 100 sentence pairs.
@@ -199,6 +199,21 @@ def main() -> None:
 
     found, planted_count = Counter(), Counter()
     error_total, error_true = Counter(), Counter()
+    per_seed: dict[int, Counter] = {}
+    for seed in seeds:
+        rng = random.Random(seed)
+        before = found.copy()
+        before_planted = planted_count.copy()
+        _plant_all(pairs, rng, donors, aligner, clean_keys, found, planted_count, error_total, error_true)
+        per_seed[seed] = Counter({c: (found[c] - before[c], planted_count[c] - before_planted[c]) for c in CHANGES})
+
+    elapsed = time.perf_counter() - started
+    _report(args, seeds, pairs, elapsed, found, planted_count, error_total, error_true, per_seed, clean_errors,
+            clean_pairs, clean_by_check, clean_warnings, format_findings, corpus_errors, wmt_errors, wmt_pairs)
+
+
+def _plant_all(pairs, rng, donors, aligner, clean_keys, found, planted_count, error_total, error_true) -> None:
+    """One planted change of each type per document: count what the findings catch."""
     for pair in pairs:
         for change in CHANGES:
             result = plant(pair, change, rng, [d for d in donors if d not in {s.text for s in pair.tgt}])
@@ -217,18 +232,23 @@ def main() -> None:
                     error_total[f.category] += 1
                     error_true[f.category] += hits(f, planted)
 
-    elapsed = time.perf_counter() - started
+
+
+def _report(args, seeds, pairs, elapsed, found, planted_count, error_total, error_true, per_seed, clean_errors,
+            clean_pairs, clean_by_check, clean_warnings, format_findings, corpus_errors, wmt_errors, wmt_pairs) -> None:
     lines = [
         "# Planted-discrepancy benchmark", "",
-        f"`python bench/discrepancies.py --wmt-docs {args.wmt_docs} --seed {args.seed}` — {stamp()}; "
+        f"`python bench/discrepancies.py --wmt-docs {args.wmt_docs} --seeds {args.seeds}` — {stamp()}; "
         f"{machine()}; {len(pairs)} documents ({min(3, len(pairs))} from corpora/, the rest WMT24 en-de); "
         f"{elapsed:.0f} s", "",
-        "## Recall per planted change (one change per modified document)", "",
-        "| change | planted | found | recall | target |", "|---|---|---|---|---|",
+        "## Recall per planted change (one change per modified document, summed over the seeds)", "",
+        "| change | planted | found | recall | " + " | ".join(f"seed {s}" for s in seeds) + " | target |",
+        "|---|---|---|---|" + "---|" * len(seeds) + "---|",
     ]
     for change in CHANGES:
         n = planted_count[change]
-        lines.append(f"| {change} | {n} | {found[change]} | {found[change] / n if n else 0:.3f} | "
+        by_seed = " | ".join(f"{f / p:.3f}" if p else "—" for f, p in (per_seed[s][change] for s in seeds))
+        lines.append(f"| {change} | {n} | {found[change]} | {found[change] / n if n else 0:.3f} | {by_seed} | "
                      f"{('≥ %.2f' % TARGETS[change]) if change in TARGETS else '—'} |")
     lines += ["", "## Precision of error-severity findings in the modified documents", "",
               "Errors that the unmodified document gets too are left out here (they are counted "

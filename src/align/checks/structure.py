@@ -144,7 +144,11 @@ def pair_issues(alignment: Alignment, k: int, stats: PairStats, src_emb: np.ndar
                             f"the target is much longer than usual for this document (length z {ratio_z:.1f}): "
                             "it may add something"))
     if cos_z <= limits.weak_warning:
-        severity = "error" if cos_z <= limits.weak_error and bead.score < limits.weak_error_confidence else "warning"
+        # Embeddings of very short sentences are too unsteady to call a pair wrong outright.
+        long_enough = min(len(_WORD.findall(alignment.src_text(bead))),
+                          len(_WORD.findall(alignment.tgt_text(bead)))) >= limits.min_words + 1
+        severity = ("error" if cos_z <= limits.weak_error and bead.score < limits.weak_error_confidence
+                    and long_enough else "warning")
         issues.append(Issue("mistranslation", "weak-pair", severity,  # type: ignore[arg-type]
                             f"the two sides seem to say different things (similarity {stats.cos[k]:.2f}, "
                             f"typical here {stats.cos_centre:.2f})"))
