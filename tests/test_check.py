@@ -123,3 +123,17 @@ def test_align_check_bad_input(tmp_path, cache_dir):
     assert run.returncode == 2
     assert len(run.stderr.splitlines()) == 1 and str(bad) in run.stderr and "Traceback" not in run.stderr
     assert not (tmp_path / "out").exists() or files_in(tmp_path / "out") == []
+
+
+def test_align_check_on_csv_groups_a_passage(tmp_path, cache_dir):
+    # A CSV has no paragraph marks: the German-only paragraph of asylum is one passage finding.
+    out = tmp_path / "aligned"
+    run = run_align("pair", CORPORA / "asylum.en.md", CORPORA / "asylum.de.md", "-o", out,
+                    "--formats", "csv", "--cache-dir", cache_dir)
+    assert run.returncode == 0, run.stderr
+    run = run_align("check", out / "asylum.csv", "-o", tmp_path / "report", "--cache-dir", cache_dir)
+    assert run.returncode == 0, run.stderr
+    findings = [json.loads(line) for line in
+                (tmp_path / "report" / "asylum.findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    added = [f for f in findings if f["category"] == "addition" and f["severity"] == "error"]
+    assert [(f["check"], f["tgt_ids"]) for f in added] == [("addition-passage", [58, 59, 60, 61])]

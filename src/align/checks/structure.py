@@ -32,6 +32,7 @@ class Thresholds:
     member_floor: float = 0.12  # a merged sentence this unlike the other side looks unmatched
     unmatched_error: float = 0.5  # confidence that an unmatched sentence really is one
     min_words: int = 4  # unmatched text shorter than this is a warning at most
+    min_passage: int = 3  # unmatched sentences in a row reported as one passage (no paragraph marks)
 
 
 def _robust(values: np.ndarray, floor: float) -> tuple[float, float]:
@@ -91,26 +92,36 @@ def unmatched_issues(alignment: Alignment, limits: Thresholds = Thresholds()) ->
         paragraphs: dict[int, list[int]] = {}
         for s in sentences:
             paragraphs.setdefault(s.paragraph, []).append(s.index)
+        # Text without paragraph marks (a translation memory: one sentence a paragraph; one
+        # sentence a line): a run of unmatched sentences stands in for the paragraph.
+        unstructured = len(sentences) > 1 and len(paragraphs) in (1, len(sentences))
         done: set[int] = set()
         for k in unmatched:
             if k in done:
                 continue
-            sent = sentences[ids_of[k]]
-            members = paragraphs[sent.paragraph]
             group = [k]
-            if len(members) > 1 and all(i in lonely for i in members):
-                group = [j for j in unmatched if ids_of[j] in members]
+            if unstructured:
+                while group[-1] + 1 in ids_of and ids_of[group[-1] + 1] == ids_of[group[-1]] + 1:
+                    group.append(group[-1] + 1)
+                if len(group) < limits.min_passage:
+                    group = [k]
+            else:
+                members = paragraphs[sentences[ids_of[k]].paragraph]
+                if len(members) > 1 and all(i in lonely for i in members):
+                    group = [j for j in unmatched if ids_of[j] in members]
             done.update(group)
             text = " ".join(sentences[ids_of[j]].text for j in group)
-            out.append((group, _unmatched_issue(alignment, side, group, text, len(group) > 1, limits)))
+            unit = "passage" if unstructured else "paragraph"
+            out.append((group, _unmatched_issue(alignment, side, group, text, unit if len(group) > 1 else "", limits)))
     return out
 
 
-def _unmatched_issue(alignment: Alignment, side: str, group: list[int], text: str, paragraph: bool,
+def _unmatched_issue(alignment: Alignment, side: str, group: list[int], text: str, unit: str,
                      limits: Thresholds) -> Issue:
+    """`unit`: '' for one sentence, else 'paragraph' or 'passage' (a run without paragraph marks)."""
     where, other = ("source", "target") if side == "src" else ("target", "source")
-    what = f"paragraph of {len(group)} sentences" if paragraph else "sentence"
-    evidence = (Span(side, 0, len(text), text),) if not paragraph else ()  # type: ignore[arg-type]
+    what = f"{unit} of {len(group)} sentences" if unit else "sentence"
+    evidence = (Span(side, 0, len(text), text),) if not unit else ()  # type: ignore[arg-type]
     if side == "tgt" and is_translator_note(text):
         return Issue("addition", "translator-note", "info", "translator's note in the target", evidence)
     if is_boilerplate(text):
@@ -120,7 +131,7 @@ def _unmatched_issue(alignment: Alignment, side: str, group: list[int], text: st
     words = len(_WORD.findall(text))
     severity = "error" if confidence >= limits.unmatched_error and words >= limits.min_words else "warning"
     category, verb = ("omission", "missing in the target") if side == "src" else ("addition", "not in the source")
-    return Issue(category, f"{category}-{'paragraph' if paragraph else 'sentence'}", severity,  # type: ignore[arg-type]
+    return Issue(category, f"{category}-{unit or 'sentence'}", severity,  # type: ignore[arg-type]
                  f"{what} {verb}: {text[:80]}{'…' if len(text) > 80 else ''}", evidence)
 
 
