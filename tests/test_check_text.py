@@ -55,8 +55,10 @@ def test_language_specific_quotes_are_balanced():
     assert check_mechanics(src, "Er nannte es „einen Wendepunkt“ und ging.", "en", "de") == []
     assert check_mechanics(src, "Il l’a appelé « un tournant » et il est parti.", "en", "fr") == []
     assert check_mechanics(src, "Er nannte es »einen Wendepunkt« und ging.", "en", "de") == []
-    issues = check_mechanics(src, "Er nannte es „einen Wendepunkt und ging.", "en", "de")
+    tgt = "Er nannte es „einen Wendepunkt und ging."
+    issues = check_mechanics(src, tgt, "en", "de")
     assert checks(issues) == [("unbalanced-marks", "warning")]
+    assert [(s.side, s.start, s.text) for s in issues[0].evidence] == [("tgt", tgt.index("„"), "„")]
 
 
 def test_brackets():
@@ -77,5 +79,6 @@ def test_mojibake_is_an_error():
 def test_question_turned_into_statement():
     src = "Will Minsk accept the offer?"
     assert check_mechanics(src, "Wird Minsk das Angebot annehmen?", "en", "de") == []
-    assert checks(check_mechanics(src, "Minsk wird das Angebot annehmen.", "en", "de")) == [
-        ("question-statement", "warning")]
+    issues = check_mechanics(src, "Minsk wird das Angebot annehmen.", "en", "de")
+    assert checks(issues) == [("question-statement", "warning")]
+    assert [(s.side, s.text) for s in issues[0].evidence] == [("src", "?"), ("tgt", ".")]

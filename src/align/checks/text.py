@@ -127,15 +127,28 @@ def check_mechanics(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Is
     if bool(src_bad) != bool(tgt_bad):
         side, pair = ("tgt", tgt_bad) if tgt_bad else ("src", src_bad)
         where = "target" if side == "tgt" else "source"
+        text = tgt if side == "tgt" else src
+        marks = [k for k, char in enumerate(text) if char in set(pair)]
+        evidence = tuple(Span(side, k, k + 1, text[k]) for k in marks[:6])  # type: ignore[arg-type]
         issues.append(Issue("typographical", "unbalanced-marks", "warning",
-                            f"unbalanced {pair} in the {where} only"))
-    src_q = src.rstrip().rstrip("\"'”“»«’").endswith(("?", "？"))
-    tgt_q = tgt.rstrip().rstrip("\"'”“»«’").endswith(("?", "？"))
+                            f"unbalanced {pair} in the {where} only", evidence))
+    src_end, tgt_end = _final_mark(src), _final_mark(tgt)
+    src_q, tgt_q = src_end[1] in "?？", tgt_end[1] in "?？"
     if src_q != tgt_q and src.strip() and tgt.strip():
         message = ("a question in the source is a statement in the target" if src_q
                    else "a statement in the source is a question in the target")
-        issues.append(Issue("mistranslation", "question-statement", "warning", message))
+        evidence = tuple(Span(side, k, k + 1, mark) for side, (k, mark) in (("src", src_end), ("tgt", tgt_end))
+                         if k >= 0)
+        issues.append(Issue("mistranslation", "question-statement", "warning", message, evidence))  # type: ignore[arg-type]
     return issues
+
+
+def _final_mark(text: str) -> tuple[int, str]:
+    """Offset and character of the sentence's last punctuation mark (quotes skipped), or (-1, '')."""
+    k = len(text.rstrip()) - 1
+    while k >= 0 and text[k] in "\"'”“»«’":
+        k -= 1
+    return (k, text[k]) if k >= 0 and text[k] in ".!?？…;:" else (-1, "")
 
 
 def _normal(text: str) -> str:
