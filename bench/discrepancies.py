@@ -20,9 +20,8 @@ import argparse
 import random
 import re
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from common import ROOT, SHARED, machine, read_lines, stamp
 

@@ -13,12 +13,10 @@ fine search runs in a band around the projected coarse path.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .model import Bead
 
 BEAD_TYPES: tuple[tuple[int, int], ...] = (
     (1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (2, 3), (3, 2), (1, 4), (4, 1),
@@ -262,11 +260,10 @@ class _BandAligner:
         j = self.lo[i] + np.arange(self.width)
         return (j <= self.hi[i]) & (j <= self.m)
 
-
     # ---- dynamic programme -------------------------------------------------------------
     def run(self) -> list[tuple[int, int, int, int]]:
         """Best path as (i0, i1, j0, j1) spans."""
-        n, m, W, cfg = self.n, self.m, self.width, self.cfg
+        n, W, cfg = self.n, self.width, self.cfg
         lo = self.lo
         types = cfg.bead_types
         margin_s, margin_t = self._margins()

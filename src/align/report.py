@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .atomic import atomic_writer
-from .model import Alignment, Bead, Finding, Sentence, Span
+from .model import Alignment, Finding, Sentence, Span
 
 SEVERITIES = ("error", "warning", "info")
 _SEV_RANK = {sev: rank for rank, sev in enumerate(SEVERITIES)}  # lower = more severe

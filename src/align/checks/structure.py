@@ -278,7 +278,7 @@ def left_out_parts(alignment: Alignment, stats: PairStats, embeddings: tuple[np.
         if gain >= min_gain and ((k, side) not in best or gain > best[k, side][0]):
             best[k, side] = (gain, start, end)
     issues: dict[int, list[Issue]] = {}
-    for (k, side), (gain, start, end) in sorted(best.items()):
+    for (k, side), (_gain, start, end) in sorted(best.items()):
         part = text[k, side][start:end]
         category, message = (("omission", "this part of the source seems to be missing in the target")
                              if side == "src" else ("addition", "this part of the target is not in the source"))
