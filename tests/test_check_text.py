@@ -77,6 +77,10 @@ def test_mojibake_is_an_error():
 
 
 def test_question_turned_into_statement():
+    # no final punctuation on one side is not a question turned into a statement
+    assert check_mechanics("so what now", "Was nun?", "en", "de") != []
+    assert check_mechanics("so what now", "und jetzt", "en", "de") == []
+    assert check_mechanics("Why not", "Warum nicht", "en", "de") == []
     src = "Will Minsk accept the offer?"
     assert check_mechanics(src, "Wird Minsk das Angebot annehmen?", "en", "de") == []
     issues = check_mechanics(src, "Minsk wird das Angebot annehmen.", "en", "de")

@@ -251,7 +251,7 @@ def part_candidates(alignment: Alignment, stats: PairStats, embeddings: tuple[np
 
 
 def left_out_parts(alignment: Alignment, stats: PairStats, embeddings: tuple[np.ndarray, np.ndarray],
-                   encode, max_ratio_z: float = 0.5,
+                   encode, max_ratio_z: float = 0.0,
                    min_gain: float = 0.01) -> dict[int, list[Issue]]:
     """Parts of a pair that the other side does not render: omitted or added clauses and
     sentences hidden inside a pair.

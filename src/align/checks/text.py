@@ -133,7 +133,7 @@ def check_mechanics(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Is
         issues.append(Issue("typographical", "unbalanced-marks", "warning",
                             f"unbalanced {pair} in the {where} only", evidence))
     src_end, tgt_end = _final_mark(src), _final_mark(tgt)
-    src_q, tgt_q = src_end[1] in "?？", tgt_end[1] in "?？"
+    src_q, tgt_q = src_end[1] in ("?", "？"), tgt_end[1] in ("?", "？")
     if src_q != tgt_q and src.strip() and tgt.strip():
         message = ("a question in the source is a statement in the target" if src_q
                    else "a statement in the source is a question in the target")
