@@ -177,10 +177,10 @@ def batch(folder, src_lang, tgt_lang, encoder, device, cache_dir, no_cache, srx,
 def check(files, src_lang, tgt_lang, encoder, device, cache_dir, no_cache, out_dir, formats):
     """Check existing translation memories (TMX, or CSV in align's layout) without aligning:
     write NAME.findings.csv/.jsonl and NAME.report.html for each document in them."""
-    from .check import check_alignment, check_corpus, write_findings_csv, write_summary_csv
     from .embed import encoder_languages, make_encoder
     from .languages import check_languages
-    from .pipeline import REPORT_FORMATS, check_formats, embed_and_score, write_outputs
+    from .pipeline import (REPORT_FORMATS, check_formats, corpus_findings, embed_and_score,
+                           write_combined_findings, write_outputs)
     from .tm_read import read_translation_memory
 
     chosen = check_formats(formats.split(","))
@@ -193,20 +193,14 @@ def check(files, src_lang, tgt_lang, encoder, device, cache_dir, no_cache, out_d
         for alignment in read_translation_memory(Path(file), src_lang, tgt_lang):
             check_languages([alignment.src_lang, alignment.tgt_lang], encoder_languages(enc), enc.name)
             alignments.append(embed_and_score(alignment, enc))
-    findings = {a.name: check_alignment(a, enc) for a in alignments}
-    for finding in check_corpus(alignments):
-        findings[finding.document].append(finding)
+    findings = corpus_findings(alignments, enc)
     written = []
     for alignment in alignments:
-        found = sorted(findings[alignment.name], key=lambda f: f.bead)
-        written += write_outputs(alignment, Path(out_dir), chosen, findings=found)
+        written += write_outputs(alignment, Path(out_dir), chosen, findings=findings[alignment.name])
         click.echo(f"{alignment.name}: {len(alignment.beads)} units ({alignment.src_lang} -> {alignment.tgt_lang})")
-        _print_findings("findings", found)
+        _print_findings("findings", findings[alignment.name])
     if len(alignments) > 1 and "findings" in chosen:
-        everything = [f for a in alignments for f in findings[a.name]]
-        write_findings_csv(everything, Path(out_dir) / "findings.csv")
-        write_summary_csv(alignments, everything, Path(out_dir) / "findings-summary.csv")
-        written += [Path(out_dir) / "findings.csv", Path(out_dir) / "findings-summary.csv"]
+        written += write_combined_findings(alignments, findings, Path(out_dir))
     for path in written:
         click.echo(f"  wrote {path}")
 

@@ -114,6 +114,30 @@ def find_discrepancies(alignment: Alignment, encoder: Encoder | None = None) -> 
     return check_alignment(alignment, encoder)
 
 
+def corpus_findings(alignments: list[Alignment], encoder: Encoder | None) -> dict[str, list[Finding]]:
+    """Each document's findings plus the batch-level ones (inconsistent translations), in
+    bead order, by document name."""
+    from .check import check_corpus
+
+    findings = {a.name: find_discrepancies(a, encoder) for a in alignments}
+    for finding in check_corpus(alignments):
+        findings[finding.document].append(finding)
+    for found in findings.values():
+        found.sort(key=lambda f: f.bead)
+    return findings
+
+
+def write_combined_findings(alignments: list[Alignment], findings: dict[str, list[Finding]],
+                            out_dir: Path) -> list[Path]:
+    """`findings.csv` with every document's findings and `findings-summary.csv` with counts."""
+    from .check import write_findings_csv, write_summary_csv
+
+    everything = [f for a in alignments for f in findings[a.name]]
+    write_findings_csv(everything, out_dir / "findings.csv")
+    write_summary_csv(alignments, everything, out_dir / "findings-summary.csv")
+    return [out_dir / "findings.csv", out_dir / "findings-summary.csv"]
+
+
 def write_outputs(alignment: Alignment, out_dir: Path, formats: Iterable[str],
                   options: ExportOptions = ExportOptions(), findings: list[Finding] | None = None) -> list[Path]:
     """Write the chosen formats for one alignment; `findings` are computed if needed and not given."""
@@ -205,23 +229,12 @@ def align_folder(aligner: Aligner, folder: str | Path, out_dir: str | Path, form
             failed.append((plan, str(exc)))
     findings: dict[str, list[Finding]] = {}
     if any(f in REPORT_FORMATS for f in formats):
-        from .check import check_corpus
-
-        findings = {a.name: find_discrepancies(a, aligner.encoder) for a in alignments}
-        for finding in check_corpus(alignments):
-            findings[finding.document].append(finding)
-        for name in findings:
-            findings[name].sort(key=lambda f: f.bead)
+        findings = corpus_findings(alignments, aligner.encoder)
     for alignment in alignments:
         written += write_outputs(alignment, out_dir, formats, options, findings.get(alignment.name))
     corpus_formats = [f for f in formats if f in CORPUS_FORMATS]
     if alignments and corpus_formats:
         written += export(alignments, out_dir, "corpus", corpus_formats, options)
     if alignments and "findings" in formats:
-        from .check import write_findings_csv, write_summary_csv
-
-        everything = [f for a in alignments for f in findings[a.name]]
-        write_findings_csv(everything, out_dir / "findings.csv")
-        write_summary_csv(alignments, everything, out_dir / "findings-summary.csv")
-        written += [out_dir / "findings.csv", out_dir / "findings-summary.csv"]
+        written += write_combined_findings(alignments, findings, out_dir)
     return BatchResult(alignments, failed, unpaired, written, findings)
