@@ -75,9 +75,6 @@ def test_planted_deletion_gives_one_to_zero(rng, k):
     assert ids(beads) == expected
 
 
-@pytest.mark.xfail(strict=True, reason="src weakness (scoring): a sentence without counterpart is absorbed into a "
-                   "2:1 bead with its identical neighbour (cosine 1 + cosine 0 merged) unless the lengths happen "
-                   "to disagree; 9 of 30 positions here")
 def test_planted_deletion_gives_one_to_zero_whatever_the_lengths(rng):
     emb, lengths = random_doc(rng, 30)  # lengths 30..199 characters
     absorbed = []
@@ -170,9 +167,6 @@ def test_mixed_planted_differences(rng):
     assert ids(beads) == gold
 
 
-@pytest.mark.xfail(strict=True, reason="src weakness (scoring): in a translated document (true pairs at cosine 0.8) "
-                   "an omitted sentence is often absorbed into a 2:1 bead with a neighbour instead of a 1:0 "
-                   "(same pattern as the strict misses on all three corpora)")
 def test_planted_deletion_in_translated_document(rng):
     found = 0
     trials = 20

@@ -174,7 +174,7 @@ def test_pair_presegmented_textberg(warm_cache, tmp_path):
     beads = read_beads(out / "dev.beads")
     assert bead_problems(beads, len(src_lines), len(tgt_lines)) == []
     scores = score_alignments([(read_beads(TEXTBERG / "dev.defr"), beads)])
-    assert scores.strict_f1 >= 0.88, scores
+    assert scores.strict_f1 >= 0.87, scores  # Bertalign's algorithm, same encoder: 0.860
     assert scores.lax_f1 >= 0.98, scores
     langs = {tuv.get(XML_LANG) for u in tmx_units(out / "dev.tmx") for tuv in u.findall("tuv")}
     assert langs == {"de", "fr"}

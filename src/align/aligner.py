@@ -1,19 +1,40 @@
-"""Monotonic sentence alignment by dynamic programming over beads, in a band.
+"""Monotonic sentence alignment: a dynamic programme over beads, scored from the document itself.
 
-Beads go up to 4:1 / 1:4 / 2:2 / 2:3 / 3:2 plus 1:0 and 0:1. A bead is scored by the cosine
-similarity of its joined sentences (the normalised sum of their embeddings), minus a margin
-that measures how similar each sentence is to its other neighbours in the search band (so that
-a document whose sentences all look alike does not fool it), minus penalties for length disagreement, for
-crossing a paragraph boundary and for the rarer bead shapes.
+Beads go up to 4:1 / 1:4 / 2:2 / 2:3 / 3:2 plus 1:0 and 0:1. Every score is a log-likelihood
+ratio (nats) whose scale is estimated from the document, so that no absolute cosine threshold
+decides anything and an encoder whose cosines sit on another scale aligns the same way:
 
-Cost stays linear in document length: documents up to `full_cells` cells are searched whole;
-longer ones are first aligned at a coarse resolution (blocks of sentences averaged), and the
-fine search runs in a band around the projected coarse path.
+* **Similarity evidence.** Anchors are the mutual nearest neighbours of the two sides in the
+  search window; nulls are pairs a few sentences off each anchor (near, but not partners).
+  A sentence's adjusted similarity is its cosine with the other side's span (the normalised sum
+  of its sentences' embeddings) minus its *hubness* (mean similarity to its next-best
+  neighbours). The anchors' and nulls' adjusted similarities give a linear discriminant: the
+  midpoint between their medians and the separation over their pooled variance. Each sentence
+  of a bead earns `scale * (adjusted similarity - midpoint)`, summed over both sides and
+  halved; by linearity that is one product per bead (sum of cos(x, span) = cos(span, span) *
+  |sum of x|), so the whole score comes from prefix sums of the sentence embeddings and no
+  sentence run is ever encoded.
+* **Length evidence.** The log length ratio of a bead against the *local* expected ratio (a
+  running median over the anchors, so a translation that is terser in one part, or set inside
+  a longer text, is judged by its own pairs), as a Gaussian log-likelihood ratio against the
+  spread of unrelated pairs; the spread of true pairs is the anchors' own (robust) spread.
+* **Priors.** A merge costs `merge_cost` per sentence beyond 1:1. An unmatched sentence costs
+  `skip_open`, and each further one in the same run only `skip_extend` (affine gaps: a
+  block of captions or an added paragraph is one event, not twenty). Crossing a paragraph
+  boundary, pairing a heading with body text and pairing a translator's note cost extra.
+
+Estimates from short documents are shrunk toward a prior (`AlignerConfig.prior_*`), so a
+three-sentence document still aligns sensibly.
+
+Cost stays linear in document length: documents up to `full_cells` DP cells are searched
+whole; longer ones are first aligned at a coarse resolution (blocks of sentences summed), and
+the fine search runs in a band around the projected coarse path.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
@@ -26,34 +47,59 @@ NEG = -1e30
 
 @dataclass
 class AlignerConfig:
+    """Every constant of the aligner. Scores are in nats; similarities are never compared with
+    an absolute threshold (the document's own anchors set the scale). Chosen on the whole
+    development suite at once (bench/devsuite.py, bench/tune.py)."""
+
     bead_types: tuple[tuple[int, int], ...] = BEAD_TYPES
-    # A bead scores weight * (similarity - skip_threshold - length penalty), with
-    # weight = ((a + b) / 2) ** size_exponent; skipping a sentence (1:0 / 0:1) costs skip_cost.
-    # Tuned on the Text+Berg dev document (see bench/README.md).
-    skip_threshold: float = -0.4
-    size_exponent: float = 0.7
-    skip_cost: float = 0.0
-    # Similarity = cos - margin_weight * (mean similarity of each sentence to its k best
-    # neighbours other than the best one): sentences that resemble everything get less credit.
-    margin_weight: float = 0.5
-    margin_k: int = 4
+    # Hubness: mean similarity of a sentence to its neighbours of rank margin_skip+1 ..
+    # margin_skip+margin_k on the other side, subtracted with this weight.
+    margin_weight: float = 1.0
+    # Take each side's mean embedding out first (`centred`); shrunk as if from `centre_prior`
+    # more sentences at zero.
+    centre: bool = True
+    centre_prior: float = 4.0
+    margin_k: int = 8
     margin_skip: int = 1  # leave out the best neighbour: it is usually the true partner
-    # Extra cost per bead shape (none needed with the size exponent above).
-    shape_penalty: dict[tuple[int, int], float] = field(default_factory=dict)
-    length_weight: float = 0.03  # per unit of squared z-score of the log length ratio
-    length_sigma: float = 0.25  # spread of log(target/source length) for a true pair
-    paragraph_penalty: float = 0.3  # a merge that spans a paragraph boundary
-    heading_penalty: float = 0.25  # a heading paired with a non-heading, or merged
-    standalone_penalty: float = 10.0  # a bead pairing a sentence marked standalone
+    # Nulls are taken this many sentences away from each anchor.
+    null_offsets: tuple[int, ...] = (3, 4, 5, 6, 7, 8)
+    # Weight of the similarity evidence against the priors and the length evidence.
+    evidence_scale: float = 0.42
+    # Each sentence of a merge counts with weight length ** part_weighting (0: all alike): a
+    # long unrelated sentence is strong evidence against the merge, a short interjection weak.
+    part_weighting: float = 0.0
+    # Length evidence: floor of the log-likelihood ratio; window (anchors) of the local ratio.
+    length_evidence: bool = True
+    length_cap: float = 4.3
+    ratio_window: int = 50
+    # Priors (nats).
+    merge_cost: float = 2.0  # per sentence beyond 1:1
+    multi_cost: float = 0.0  # extra, for beads with several sentences on both sides (2:2, 2:3, 3:2)
+    skip_open: float = 10.3  # the first unmatched sentence of a run
+    skip_extend: float = 4.0  # each further one in the same run
+    paragraph_penalty: float = 6.0  # a merge that spans a paragraph boundary
+    heading_penalty: float = 3.0  # a heading paired with a non-heading, or merged
+    standalone_penalty: float = 100.0  # a bead pairing a sentence marked standalone
+    # Prior for documents too short to estimate from, in adjusted-similarity units (the
+    # estimates are shrunk toward it with the weight of `prior_weight` anchors).
+    # (medians over the development documents)
+    prior_pair: float = 0.30
+    prior_null: float = -0.22
+    prior_spread: float = 0.115
+    prior_length_sigma: float = 0.19
+    prior_weight: float = 10.0
+    # Search.
     full_cells: int = 300_000  # up to this many (n+1)*(m+1) cells: no first pass
     coarse_block: int = 8  # sentences per block in the first pass (at least)
     band_margin: int = 24  # sentences either side of the projected coarse path
-    # Margins (neighbourhood similarity) look this many target sentences beyond the DP band on
-    # either side, so that a narrow band does not make them local (0: the band itself).
+    # Hubness and anchors look this many target sentences beyond the DP band on either side.
     margin_window: int = 256
     chunk_rows: int = 512
-    # After scoring: a 1:1 pair below this confidence is split into 1:0 + 0:1 (pipeline.py).
-    min_pair_confidence: float = 0.1
+
+    def as_dict(self) -> dict:
+        """The settings that shape the result (for recording in outputs)."""
+        skip = {"bead_types", "full_cells", "chunk_rows"}
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self).items() if k not in skip}
 
 
 @dataclass
@@ -74,16 +120,37 @@ class SideFeatures:
         self.heading = np.zeros(n, bool) if self.heading is None else np.asarray(self.heading, bool)
 
 
+@dataclass
+class DocumentModel:
+    """The scoring parameters estimated from one document pair."""
+
+    scale: float  # nats per unit of adjusted similarity, per sentence
+    midpoint: float  # adjusted similarity at which a sentence is as likely a partner as not
+    pair_median: float  # anchors' median adjusted similarity
+    null_median: float  # nulls' median adjusted similarity
+    ratio: np.ndarray  # (n+1,) expected log length ratio at each source position
+    length_sigma: float  # spread of the log length ratio of true pairs
+    length_null: float  # spread of the log length ratio of unrelated pairs
+    anchors: int
+    margins: tuple[np.ndarray, np.ndarray] = field(repr=False, default=None)
+
+    def summary(self) -> dict[str, float]:
+        return {"anchors": self.anchors, "pair_median": round(self.pair_median, 4),
+                "null_median": round(self.null_median, 4), "scale": round(self.scale, 3),
+                "midpoint": round(self.midpoint, 4), "length_sigma": round(self.length_sigma, 4),
+                "length_ratio": round(float(np.median(self.ratio)), 4)}
+
+
 _SLICE = 4096  # rows per slice when summing embeddings in float64
 
 
 def _shifted_dots(emb: np.ndarray, k: int) -> np.ndarray:
-    """e_i . e_{i+k} in float64, a slice at a time."""
+    """e_i . e_{i+k}, a slice at a time."""
     n = len(emb)
     out = np.zeros(max(n - k, 0))
     for s in range(0, n - k, _SLICE):
         e = min(n - k, s + _SLICE)
-        out[s:e] = np.einsum("ij,ij->i", emb[s:e].astype(np.float64), emb[s + k:e + k].astype(np.float64))
+        out[s:e] = np.einsum("ij,ij->i", emb[s:e], emb[s + k:e + k])
     return out
 
 
@@ -91,16 +158,11 @@ class _SpanStats:
     """Per-span quantities for spans of up to `max_len` consecutive sentences ending at i."""
 
     def __init__(self, side: SideFeatures, max_len: int) -> None:
-        emb = side.emb  # float32; summed in float64 a slice at a time (no float64 copy of it all)
+        emb = side.emb
         n = len(emb)
         self.n = n
-        self.prefix = np.zeros((n + 1, emb.shape[1]))
-        for s in range(0, n, _SLICE):
-            block = self.prefix[s + 1:s + 1 + _SLICE]
-            np.cumsum(emb[s:s + _SLICE], axis=0, dtype=np.float64, out=block)
-            block += self.prefix[s]
         # dots[k][i] = e_i . e_{i+k}, for the norms of summed spans
-        dots = [np.ones(n)] + [_shifted_dots(emb, k) for k in range(1, max_len)]
+        dots = [_shifted_dots(emb, 0)] + [_shifted_dots(emb, k) for k in range(1, max_len)]
         clen = np.concatenate([[0.0], np.cumsum(side.lengths)])
         self.norm = {}  # norm[a][i]: |sum of e over span (i-a, i]| for DP position i (span i-a..i-1)
         self.length = {}
@@ -116,7 +178,7 @@ class _SpanStats:
                 acc = np.zeros(n - a + 1)
                 for start_off in range(a):
                     for k in range(a - start_off):
-                        d = dots[k][start_off:start_off + n - a + 1] if k else dots[0][start_off:start_off + n - a + 1]
+                        d = dots[k][start_off:start_off + n - a + 1]
                         acc += d if k == 0 else 2 * d
                 norm2[a:] = acc
             self.norm[a] = np.sqrt(np.maximum(norm2, 1e-12))
@@ -160,197 +222,381 @@ def _ranked_mean(top: np.ndarray, skip: int) -> np.ndarray:
     return np.where(finite, kept, 0.0).sum(axis=1) / np.maximum(finite.sum(axis=1), 1)
 
 
+def _robust_spread(x: np.ndarray, centre: float) -> float:
+    return 1.4826 * float(np.median(np.abs(x - centre))) if len(x) else 0.0
+
+
+def _shrunk(estimate: float, count: int, prior: float, weight: float) -> float:
+    """An estimate from `count` samples, shrunk toward `prior` as if it had `weight` samples."""
+    return (estimate * count + prior * weight) / (count + weight) if count + weight > 0 else prior
+
+
+def _running_median(values: np.ndarray, window: int) -> np.ndarray:
+    """Median of each value's window (shrunk at the ends, where fewer values exist)."""
+    half = max(window // 2, 1)
+    if len(values) <= 2 * half + 1:
+        return np.full(len(values), float(np.median(values)))
+    out = np.median(np.lib.stride_tricks.sliding_window_view(values, 2 * half + 1), axis=1)
+    size = len(values)
+    head = [float(np.median(values[: p + half + 1])) for p in range(half)]
+    tail = [float(np.median(values[p - half:])) for p in range(size - half, size)]
+    return np.concatenate([head, out, tail])
+
+
+def _neighbourhood(src: SideFeatures, tgt: SideFeatures, lo: np.ndarray, hi: np.ndarray,
+                   config: AlignerConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One pass over the band (widened by margin_window): each sentence's hubness (mean
+    similarity to its neighbours of rank margin_skip+1 ..) and its best partner."""
+    n, m = len(src.emb), len(tgt.emb)
+    count = config.margin_skip + config.margin_k
+    mlo = np.maximum(lo - config.margin_window, 0)
+    mhi = np.minimum(hi + config.margin_window, m)
+    src_top = np.full((n, count), -np.inf)
+    tgt_top = np.full((count, m), -np.inf)  # running best values per target column
+    row_best = np.full(n, -1)
+    col_value = np.full(m, -np.inf)
+    col_best = np.full(m, -1)
+    # Short chunks where the window is a narrow band: one dense product per chunk spans its rows' columns.
+    step = config.chunk_rows if int((mhi - mlo).max()) >= m else min(config.chunk_rows, 128)
+    for r0 in range(1, n + 1, step):
+        rows = np.arange(r0, min(n + 1, r0 + step))
+        c0 = max(int(mlo[rows[0]]), 1)
+        c1 = min(int(mhi[rows[-1]]), m) + 1
+        if c1 <= c0:
+            continue
+        dense = src.emb[rows - 1] @ tgt.emb[c0 - 1:c1 - 1].T
+        j = np.arange(c0, c1)[None, :]
+        inside = (j >= mlo[rows, None]) & (j <= mhi[rows, None])
+        dense = np.where(inside, dense, -np.inf)
+        src_top[rows - 1] = _top_values(dense, count, axis=1)
+        row_best[rows - 1] = c0 - 1 + dense.argmax(axis=1)
+        arg = dense.argmax(axis=0)
+        value = dense[arg, np.arange(dense.shape[1])]
+        better = value > col_value[c0 - 1:c1 - 1]
+        col_value[c0 - 1:c1 - 1] = np.where(better, value, col_value[c0 - 1:c1 - 1])
+        col_best[c0 - 1:c1 - 1] = np.where(better, rows[0] - 1 + arg, col_best[c0 - 1:c1 - 1])
+        merged = np.concatenate([tgt_top[:, c0 - 1:c1 - 1], dense], axis=0)
+        tgt_top[:, c0 - 1:c1 - 1] = _top_values(merged, count, axis=0)
+    skip = config.margin_skip
+    return _ranked_mean(src_top, skip), _ranked_mean(tgt_top.T, skip), row_best, col_best
+
+
+def estimate_model(src: SideFeatures, tgt: SideFeatures, config: AlignerConfig,
+                   band: tuple[np.ndarray, np.ndarray] | None = None) -> DocumentModel:
+    """The document's own scoring parameters: similarity of anchors against nulls, and the
+    local length ratio with the anchors' spread (see the module docstring)."""
+    n, m = len(src.emb), len(tgt.emb)
+    lo, hi = band if band is not None else _band_full(n, m)
+    hub_s, hub_t, row_best, col_best = _neighbourhood(src, tgt, lo, hi, config)
+    rows = np.arange(n)
+    mutual = (row_best >= 0) & (col_best[np.clip(row_best, 0, max(m - 1, 0))] == rows) if m else np.zeros(n, bool)
+    return fit_model(src, tgt, rows[mutual], row_best[mutual], (hub_s, hub_t), config)
+
+
+def fit_model(src: SideFeatures, tgt: SideFeatures, ai: np.ndarray, aj: np.ndarray,
+              margins: tuple[np.ndarray, np.ndarray], config: AlignerConfig) -> DocumentModel:
+    """The model from given anchor pairs (source ids ai, target ids aj, in source order)."""
+    n, m = len(src.emb), len(tgt.emb)
+    hub_s, hub_t = margins
+    beta = config.margin_weight
+    se, te = src.emb, tgt.emb
+    cos = np.einsum("ij,ij->i", se[ai], te[aj])
+    pairs = np.concatenate([cos - beta * hub_s[ai], cos - beta * hub_t[aj]])
+    nulls = []
+    # Medians need no more than a few thousand samples: long documents use every k-th anchor.
+    every = max(1, len(ai) // 2000)
+    ai, aj, full_ai, full_aj = ai[::every], aj[::every], ai, aj
+    for d in config.null_offsets:
+        for sign in (-1, 1):
+            jj = aj + sign * d
+            ok = (jj >= 0) & (jj < m)
+            nulls.append(np.einsum("ij,ij->i", se[ai[ok]], te[jj[ok]]) - beta * hub_s[ai[ok]])
+            ii = ai + sign * d
+            ok = (ii >= 0) & (ii < n)
+            nulls.append(np.einsum("ij,ij->i", se[ii[ok]], te[aj[ok]]) - beta * hub_t[aj[ok]])
+    null = np.concatenate(nulls) if nulls else np.zeros(0)
+    ai, aj = full_ai, full_aj
+    k, w = len(ai), config.prior_weight
+    pair_median = float(np.median(pairs)) if len(pairs) else config.prior_pair
+    null_median = float(np.median(null)) if len(null) else config.prior_null
+    spread2 = (_robust_spread(pairs, pair_median) ** 2 + _robust_spread(null, null_median) ** 2) / 2
+    pair_median = _shrunk(pair_median, k, config.prior_pair, w)
+    null_median = _shrunk(null_median, k if len(null) else 0, config.prior_null, w)
+    spread2 = _shrunk(spread2, k if len(null) else 0, config.prior_spread ** 2, w)
+    separation = max(pair_median - null_median, 0.25 * abs(config.prior_pair - config.prior_null))
+    scale = config.evidence_scale * separation / max(spread2, 1e-6)
+    midpoint = (pair_median + null_median) / 2
+    # Length: the anchors' log ratio, as a running median along the source side.
+    ls, lt = src.lengths, tgt.lengths
+    if k:
+        log_ratio = np.log((lt[aj] + 10) / (ls[ai] + 10))  # anchors come in source order
+        local = _running_median(log_ratio, config.ratio_window)
+        ratio = np.interp(np.arange(n + 1) - 0.5, ai, local)
+        sigma = _shrunk(max(_robust_spread(log_ratio - local, 0.0), 0.05), k, config.prior_length_sigma, w)
+    else:
+        ratio = np.full(n + 1, float(np.log((lt.sum() + 10) / (ls.sum() + 10))))
+        sigma = config.prior_length_sigma
+    spread_null = float(np.sqrt(np.var(np.log(ls + 10)) + np.var(np.log(lt + 10)))) if n > 1 and m > 1 else 0.0
+    return DocumentModel(scale, midpoint, pair_median, null_median, ratio, sigma,
+                         max(spread_null, 1.5 * sigma), k, (hub_s, hub_t))
+
+
 class _BandAligner:
     def __init__(self, src: SideFeatures, tgt: SideFeatures, lo: np.ndarray, hi: np.ndarray,
-                 config: AlignerConfig) -> None:
+                 config: AlignerConfig, model: DocumentModel | None = None) -> None:
         self.src, self.tgt, self.cfg = src, tgt, config
         self.n, self.m = len(src.emb), len(tgt.emb)
         self.lo, self.hi = lo, hi
         self.width = int((hi - lo).max()) + 1
-        max_a = max(a for a, _ in config.bead_types)
-        max_b = max(b for _, b in config.bead_types)
-        self.S = _SpanStats(src, max_a)
-        self.T = _SpanStats(tgt, max_b)
-        self.max_a, self.max_b = max_a, max_b
+        self.max_a = max(a for a, _ in config.bead_types)
+        self.max_b = max(b for _, b in config.bead_types)
+        self.S = _SpanStats(src, self.max_a)
+        self.T = _SpanStats(tgt, self.max_b)
+        self.model = model or estimate_model(src, tgt, config, (lo, hi))
+        # Per-sentence weights of the evidence (length ** part_weighting), and running sums.
+        self.weight_s = np.maximum(src.lengths, 1.0) ** config.part_weighting
+        self.weight_t = np.maximum(tgt.lengths, 1.0) ** config.part_weighting
+        self.weight_prefix = tuple(np.concatenate([[0.0], np.cumsum(w)]) for w in (self.weight_s, self.weight_t))
+        self.hub_prefix = tuple(np.concatenate([[0.0], np.cumsum(w * h)])
+                                for w, h in zip((self.weight_s, self.weight_t), self.model.margins))
+        # Paragraph, heading and translator's-note penalties only where the text has them.
+        self.structure = bool(src.heading.any() or tgt.heading.any() or src.standalone.any()
+                              or tgt.standalone.any() or len(np.unique(src.paragraph)) > 1
+                              or len(np.unique(tgt.paragraph)) > 1)
 
-    # ---- similarities --------------------------------------------------------------
-    def _margins(self) -> tuple[np.ndarray, np.ndarray]:
-        """Mean similarity of each sentence to its best neighbours inside the band (ranks
-        margin_skip+1 .. margin_skip+margin_k): how much a sentence resembles everything."""
-        n, m = self.n, self.m
-        if self.cfg.margin_weight == 0:
-            return np.zeros(n), np.zeros(m)
-        count = self.cfg.margin_skip + self.cfg.margin_k
-        mlo = np.maximum(self.lo - self.cfg.margin_window, 0)
-        mhi = np.minimum(self.hi + self.cfg.margin_window, m)
-        src_top = np.full((n, count), -np.inf)
-        tgt_top = np.full((count, m), -np.inf)  # running best values per target column
-        for r0 in range(1, n + 1, self.cfg.chunk_rows):
-            rows = np.arange(r0, min(n + 1, r0 + self.cfg.chunk_rows))
-            c0 = max(int(mlo[rows[0]]), 1)
-            c1 = min(int(mhi[rows[-1]]), m) + 1
-            if c1 <= c0:
-                continue
-            dense = self.src.emb[rows - 1] @ self.tgt.emb[c0 - 1:c1 - 1].T
-            j = np.arange(c0, c1)[None, :]
-            inside = (j >= mlo[rows, None]) & (j <= mhi[rows, None])
-            dense = np.where(inside, dense, -np.inf)
-            src_top[rows - 1] = _top_values(dense, count, axis=1)
-            merged = np.concatenate([tgt_top[:, c0 - 1:c1 - 1], dense], axis=0)
-            tgt_top[:, c0 - 1:c1 - 1] = _top_values(merged, count, axis=0)
-        skip = self.cfg.margin_skip
-        return _ranked_mean(src_top, skip), _ranked_mean(tgt_top.T, skip)
+    # ---- bead scores -----------------------------------------------------------------
+    def _rows_per_chunk(self) -> int:
+        # Each chunk needs one dense product over the columns its rows span; in a narrow band
+        # that drifts to the right, short chunks keep that product close to the band itself.
+        if self.width >= self.m:
+            return self.cfg.chunk_rows
+        return int(min(self.cfg.chunk_rows, max(32, self.width)))
 
-    def _chunk_scores(self, rows: np.ndarray, margin_s: np.ndarray, margin_t: np.ndarray,
-                      log_ratio: float) -> np.ndarray:
-        """Bead scores (types x rows x W) for DP cells (i, lo_i + w); NEG where impossible."""
-        cfg, S, T = self.cfg, self.S, self.T
-        W = self.width
+    def _chunk_scores(self, rows: np.ndarray) -> np.ndarray:
+        """Scores (pair types x rows x W) for DP cells (i, lo_i + w); NEG where impossible."""
+        cfg, S, T, model = self.cfg, self.S, self.T, self.model
+        W, m = self.width, self.m
         j = self.lo[rows, None] + np.arange(W)[None, :]  # absolute DP column
-        in_band = j <= self.hi[rows, None]
-        # prefix grams G[i - a, j - b] for all a, b in range
-        gram = {}
-        a_vals = sorted({a for a, _ in cfg.bead_types if a})
-        b_vals = sorted({b for _, b in cfg.bead_types if b})
-        cm_s = np.concatenate([[0.0], np.cumsum(margin_s)])
-        cm_t = np.concatenate([[0.0], np.cumsum(margin_t)])
-        # One dense product covers every G[i - a, j - b] this chunk needs.
-        r0 = max(int(rows.min()) - self.max_a, 0)
-        r1 = int(rows.max()) + 1
-        jc_all = np.clip(j, 0, self.m)
-        c0 = max(int(jc_all.min()) - self.max_b, 0)
-        c1 = int(jc_all.max()) + 1
-        dense = S.prefix[r0:r1] @ T.prefix[c0:c1].T
-        for a in [0] + a_vals:
-            ri = (np.clip(rows - a, 0, self.n) - r0)[:, None]
-            for b in [0] + b_vals:
-                gram[a, b] = dense[ri, np.clip(j - b, 0, self.m) - c0]
-        out = np.full((len(cfg.bead_types), len(rows), W), NEG, dtype=np.float64)
-        thr = cfg.skip_threshold
-        for t, (a, b) in enumerate(cfg.bead_types):
-            ok = in_band & (rows[:, None] >= a) & (j >= b) & (j <= self.m)
-            if a == 0 or b == 0:
-                out[t] = np.where(ok, -cfg.skip_cost, NEG)
-                continue
-            block = gram[0, 0] - gram[0, b] - gram[a, 0] + gram[a, b]
-            ri = np.clip(rows, 0, self.n)
-            cj = np.clip(j, 0, self.m)
-            ns = S.norm[a][ri][:, None]
-            nt = T.norm[b][cj]
-            cos = block / (ns * nt)
-            ms = (cm_s[ri] - cm_s[np.clip(ri - a, 0, None)])[:, None] / a
-            mt = (cm_t[cj] - cm_t[np.clip(cj - b, 0, None)]) / b
-            sim = cos - cfg.margin_weight * (ms + mt) / 2
-            ls = S.length[a][ri][:, None]
-            lt = T.length[b][cj]
-            z = (np.log((lt + 10) / (ls + 10)) - log_ratio) / cfg.length_sigma
-            weight = ((a + b) / 2) ** cfg.size_exponent
-            score = weight * (sim - thr - cfg.length_weight * np.minimum(z * z, 25.0))
-            score -= cfg.shape_penalty.get((a, b), 0.0)
-            score -= cfg.paragraph_penalty * (S.crosses_paragraph[a][ri][:, None] | T.crosses_paragraph[b][cj])
-            hs = S.has_heading[a][ri][:, None]
-            ht = T.has_heading[b][cj]
-            heading_bad = ((hs > 0) != (ht > 0)) | (hs > 1) | (ht > 1) | ((hs > 0) & ((a > 1) | (b > 1)))
-            score -= cfg.heading_penalty * heading_bad
-            score -= cfg.standalone_penalty * (S.has_standalone[a][ri][:, None] | T.has_standalone[b][cj])
+        jc = np.minimum(j, m)
+        in_band = (j <= self.hi[rows, None]) & (j <= m)
+        ri = rows
+        cm_s, cm_t = self.hub_prefix
+        pairs = [(a, b) for a, b in cfg.bead_types if a and b]
+        a_vals = sorted({a for a, _ in pairs})
+        b_vals = sorted({b for _, b in pairs})
+        # One dense product covers every prefix gram G[i - a, j - b] this chunk needs.
+        r0 = max(int(rows[0]) - self.max_a, 0)
+        c0 = max(int(jc.min()) - self.max_b, 0)
+        c1 = int(jc.max()) + 1
+        # Span dot products from 2-D running sums of the sentence similarities of this block:
+        # dense[x, y] = sum of w_s e_s . w_t e_t over source r0..r0+x-1, target c0..c0+y-1,
+        # with the source sentences weighted (by their share of the text) for the source
+        # side's evidence and the target sentences for the target side's.
+        sims = self.src.emb[r0:int(rows[-1])] @ self.tgt.emb[c0:c1 - 1].T
+        cols = {b: np.maximum(jc - b, 0) - c0 for b in [0] + b_vals}
+
+        def grams(weighted: np.ndarray) -> dict:
+            dense = np.zeros((weighted.shape[0] + 1, weighted.shape[1] + 1))
+            np.cumsum(np.cumsum(weighted, axis=0, dtype=np.float64), axis=1, out=dense[1:, 1:])
+            out_ = {}
+            for a in [0] + a_vals:
+                block = dense[np.maximum(ri - a, 0) - r0]
+                for b in [0] + b_vals:
+                    out_[a, b] = np.take_along_axis(block, cols[b], axis=1)
+            return out_
+
+        if cfg.part_weighting:
+            gram_s = grams(sims * self.weight_s[r0:int(rows[-1]), None])
+            gram_t = grams(sims * self.weight_t[None, c0:c1 - 1])
+        else:
+            gram_s = gram_t = grams(sims)
+        beta = cfg.margin_weight
+        structure = self.structure
+        rho = model.ratio[ri][:, None]
+        if cfg.length_evidence:
+            k_len = 0.5 * (1 / model.length_sigma ** 2 - 1 / model.length_null ** 2)
+            c_len = np.log(model.length_null / model.length_sigma)
+        ws_prefix, wt_prefix = self.weight_prefix
+        hs_prefix, ht_prefix = self.hub_prefix
+        col_terms = {}
+        for b in b_vals:
+            share = b / np.maximum(wt_prefix[jc] - wt_prefix[np.maximum(jc - b, 0)], 1e-9)  # b / total weight
+            col_terms[b] = (1 / T.norm[b][jc], share, share * beta * (ht_prefix[jc] - ht_prefix[np.maximum(jc - b, 0)]),
+                            np.log(T.length[b][jc] + 10) - rho)
+        out = np.full((len(pairs), len(rows), W), NEG)
+        for t, (a, b) in enumerate(pairs):
+            inv_t, share_t, hub_tb, log_t = col_terms[b]
+            inv_s = (1 / S.norm[a][ri])[:, None]
+            share_s = (a / np.maximum(ws_prefix[ri] - ws_prefix[np.maximum(ri - a, 0)], 1e-9))[:, None]
+            hub_sa = share_s * beta * (hs_prefix[ri] - hs_prefix[np.maximum(ri - a, 0)])[:, None]
+            dot_s = gram_s[0, 0] - gram_s[0, b] - gram_s[a, 0] + gram_s[a, b]
+            dot_t = dot_s if gram_t is gram_s else gram_t[0, 0] - gram_t[0, b] - gram_t[a, 0] + gram_t[a, b]
+            # each side's sentences: cos(sentence, other side's span), weighted by their share
+            # of the side's text; the two sides averaged
+            score = 0.5 * (dot_s * (share_s * inv_t) + dot_t * (share_t * inv_s) - hub_tb - hub_sa)
+            score -= model.midpoint * (a + b) / 2
+            score *= model.scale
+            if cfg.length_evidence:
+                deviation = log_t - np.log(S.length[a][ri] + 10)[:, None]
+                score += np.maximum(c_len - k_len * deviation * deviation, -cfg.length_cap)
+            score -= cfg.merge_cost * (a + b - 2) + cfg.multi_cost * (a > 1 and b > 1)
+            if structure:
+                score -= cfg.paragraph_penalty * (S.crosses_paragraph[a][ri][:, None] | T.crosses_paragraph[b][jc])
+                hs = S.has_heading[a][ri][:, None]
+                ht = T.has_heading[b][jc]
+                heading_bad = ((hs > 0) != (ht > 0)) | (hs > 1) | (ht > 1) | ((hs > 0) & ((a > 1) | (b > 1)))
+                score -= cfg.heading_penalty * heading_bad
+                score -= cfg.standalone_penalty * (S.has_standalone[a][ri][:, None] | T.has_standalone[b][jc])
+            ok = in_band & (ri[:, None] >= a) & (j >= b)
             out[t] = np.where(ok, score, NEG)
         return out
 
-    def _row_valid(self, i: int) -> np.ndarray:
-        j = self.lo[i] + np.arange(self.width)
-        return (j <= self.hi[i]) & (j <= self.m)
+    def _valid(self, rows: np.ndarray) -> np.ndarray:
+        j = self.lo[rows, None] + np.arange(self.width)[None, :]
+        return (j <= self.hi[rows, None]) & (j <= self.m)
 
     # ---- dynamic programme -------------------------------------------------------------
     def run(self) -> list[tuple[int, int, int, int]]:
-        """Best path as (i0, i1, j0, j1) spans."""
+        """Best path as (i0, i1, j0, j1) spans.
+
+        Three states per cell (Gotoh's affine gaps): M, the last bead is a pair (or the start);
+        X, the last bead is 1:0; Y, the last bead is 0:1. Opening a run of unmatched sentences
+        costs skip_open, extending it skip_extend. Only the pair type into M cells is stored;
+        the trace recomputes which state an X or Y cell came from."""
         n, W, cfg = self.n, self.width, self.cfg
         lo = self.lo
-        types = cfg.bead_types
-        margin_s, margin_t = self._margins()
-        log_ratio = float(np.log((self.tgt.lengths.sum() + 10) / (self.src.lengths.sum() + 10)))
-        # D is stored flat, one row of W cells per source position, plus one sentinel cell
-        # (always NEG) that out-of-band predecessors point to.
-        D = np.full((n + 1) * W + 1, NEG)
-        sentinel = (n + 1) * W
-        back = np.zeros((n + 1, W), np.int8)
-        cols = np.arange(W)
-        ins = types.index((0, 1)) if (0, 1) in types else -1
-        # 0:1 beads chain along a row: best[w] = max(best[w], best[w-1] - c), i.e. a running
-        # maximum of best[w] + w*c, shifted back.
-        ramp = cols * cfg.skip_cost
-        valid0 = self._row_valid(0)
+        open_, ext = cfg.skip_open, cfg.skip_extend
+        size = (n + 1) * W + 1  # plus one sentinel cell (always NEG) for out-of-band predecessors
+        sentinel = size - 1
+        DM, DX, DY = np.full(size, NEG), np.full(size, NEG), np.full(size, NEG)
+        best = np.full(size, NEG)  # max over the three states
+        back = np.zeros((n + 1, W), np.int8)  # pair type into an M cell
+        ramp = ext * np.arange(W)
+
+        def y_row(non_y: np.ndarray) -> np.ndarray:
+            # Y[w] = max(non_y[w-1] - open, Y[w-1] - ext): a running maximum of
+            # non_y[k] - open + ext*k, shifted back by one.
+            running = np.maximum.accumulate(non_y - open_ + ramp)
+            y = np.empty(W)
+            y[0] = NEG
+            y[1:] = running[:-1] - ramp[:-1]
+            return y
+
         if lo[0] == 0:
-            D[:W] = np.where(valid0, -ramp if ins >= 0 else np.where(cols == 0, 0.0, NEG), NEG)
-            back[0] = ins
-            back[0, 0] = -1
-        pair_types = [(t, a, b) for t, (a, b) in enumerate(types) if a > 0]
-        type_ids = np.array([t for t, _, _ in pair_types])
-        a_of = np.array([a for _, a, _ in pair_types])
-        b_of = np.array([b for _, _, b in pair_types])
-        for r0 in range(1, n + 1, cfg.chunk_rows):
-            rows = np.arange(r0, min(n + 1, r0 + cfg.chunk_rows))
-            scores = self._chunk_scores(rows, margin_s, margin_t, log_ratio)[type_ids]
+            DM[0] = 0.0
+            y = y_row(np.where(np.arange(W) == 0, 0.0, NEG))
+            y[~self._valid(np.array([0]))[0]] = NEG
+            DY[:W] = y
+            best[:W] = np.maximum(DM[:W], DY[:W])
+        pairs = [(a, b) for a, b in cfg.bead_types if a and b]
+        type_ids = np.array([cfg.bead_types.index(p) for p in pairs], np.int8)
+        a_of = np.array([a for a, _ in pairs])
+        b_of = np.array([b for _, b in pairs])
+        cols = np.arange(W)
+        step = self._rows_per_chunk()
+        for r0 in range(1, n + 1, step):
+            rows = np.arange(r0, min(n + 1, r0 + step))
+            scores = self._chunk_scores(rows)
+            valid = self._valid(rows)
             # Flat index of each cell's predecessor (i - a, j - b), for all types at once.
             prev_rows = np.maximum(rows[:, None] - a_of[None, :], 0)  # (R, T)
             shift = lo[rows][:, None] - lo[prev_rows] - b_of[None, :]
             prev_col = shift[:, :, None] + cols[None, None, :]  # (R, T, W)
             ok = (prev_col >= 0) & (prev_col < W) & (rows[:, None, None] >= a_of[None, :, None])
             index = np.where(ok, prev_rows[:, :, None] * W + prev_col, sentinel)
+            up_col = (lo[rows] - lo[rows - 1])[:, None] + cols[None, :]
+            up = np.where((up_col >= 0) & (up_col < W), (rows - 1)[:, None] * W + up_col, sentinel)
             for k, i in enumerate(rows):
-                cand = D[index[k]] + scores[:, k]
+                cand = best[index[k]] + scores[:, k]
                 arg = cand.argmax(axis=0)
-                best = cand[arg, cols]
-                arg = type_ids[arg].astype(np.int8)
-                if ins >= 0:
-                    # Compare in the shifted space: undoing the shift would add rounding error.
-                    shifted = best + ramp
-                    running = np.maximum.accumulate(shifted)
-                    chained = running > shifted
-                    arg[chained] = ins
-                    best = np.where(chained, running - ramp, best)
-                best[~self._row_valid(i)] = NEG
-                D[i * W:(i + 1) * W] = best
-                back[i] = arg
-        return self._trace(D[:-1].reshape(n + 1, W), back)
+                m_row = cand[arg, cols]
+                p = up[k]
+                x_row = np.maximum(np.maximum(DM[p], DY[p]) - open_, DX[p] - ext)
+                bad = ~valid[k]
+                m_row[bad] = NEG
+                x_row[bad] = NEG
+                y_row_ = y_row(np.maximum(m_row, x_row))
+                y_row_[bad] = NEG
+                cells = slice(i * W, (i + 1) * W)
+                DM[cells], DX[cells], DY[cells] = m_row, x_row, y_row_
+                best[cells] = np.maximum(np.maximum(m_row, x_row), y_row_)
+                back[i] = type_ids[arg]
+        return self._trace(DM, DX, DY, back)
 
-    def _trace(self, D: np.ndarray, back: np.ndarray) -> list[tuple[int, int, int, int]]:
-        i, j = self.n, self.m
-        if not (self.lo[i] <= j <= self.hi[i]) or D[i, j - self.lo[i]] <= NEG / 2:
+    def _trace(self, DM, DX, DY, back) -> list[tuple[int, int, int, int]]:
+        i, j, lo, W = self.n, self.m, self.lo, self.width
+        open_, ext = self.cfg.skip_open, self.cfg.skip_extend
+
+        def cell(r: int, c: int) -> int:
+            return r * W + c - lo[r]
+
+        def first_best(values: tuple[float, float, float]) -> int:
+            return 0 if values[0] >= max(values[1], values[2]) else (1 if values[1] >= values[2] else 2)
+
+        def state_of(r: int, c: int) -> int:
+            k = cell(r, c)
+            return first_best((DM[k], DX[k], DY[k]))
+
+        if not (lo[i] <= j <= self.hi[i]) or max(DM[cell(i, j)], DX[cell(i, j)], DY[cell(i, j)]) <= NEG / 2:
             raise RuntimeError("alignment band does not reach the end of both documents")
-        path = []
         types = self.cfg.bead_types
+        state = state_of(i, j)
+        path = []
         while i > 0 or j > 0:
-            t = back[i, j - self.lo[i]]
-            if t < 0:
-                break
-            a, b = types[t]
-            path.append((i - a, i, j - b, j))
-            i, j = i - a, j - b
+            if state == 0:
+                a, b = types[back[i, j - lo[i]]]
+                path.append((i - a, i, j - b, j))
+                i, j = i - a, j - b
+                state = state_of(i, j)
+            elif state == 1:  # 1:0, from (i - 1, j): which state paid the least to get here
+                path.append((i - 1, i, j, j))
+                k = cell(i - 1, j)
+                state = first_best((DM[k] - open_, DX[k] - ext, DY[k] - open_))
+                i -= 1
+            else:  # 0:1, from (i, j - 1)
+                path.append((i, i, j - 1, j))
+                k = cell(i, j - 1)
+                state = first_best((DM[k] - open_, DX[k] - open_, DY[k] - ext))
+                j -= 1
         path.reverse()
         return path
 
 
+def _length_llr(ls: np.ndarray, lt: np.ndarray, rho: np.ndarray, model: DocumentModel,
+                config: AlignerConfig) -> np.ndarray:
+    """Log-likelihood ratio of a bead's length ratio: true pair against unrelated pair."""
+    deviation = np.log((lt + 10) / (ls + 10)) - rho
+    z_pair = deviation / model.length_sigma
+    z_null = deviation / model.length_null
+    llr = -0.5 * (z_pair * z_pair - z_null * z_null) + np.log(model.length_null / model.length_sigma)
+    return np.maximum(llr, -config.length_cap)
+
+
 def _pool(side: SideFeatures, size: int) -> SideFeatures:
     """Blocks of `size` consecutive sentences, each as its normalised summed embedding."""
-    starts = np.arange(0, len(side.emb), size)
-    emb = np.add.reduceat(side.emb, starts, axis=0, dtype=np.float64)
+    n = len(side.emb)
+    starts = np.arange(0, n, size)
+    whole = n // size
+    emb = np.empty((len(starts), side.emb.shape[1]), np.float32)
+    emb[:whole] = side.emb[:whole * size].reshape(whole, size, -1).sum(axis=1)
+    if whole < len(starts):
+        emb[whole] = side.emb[whole * size:].sum(axis=0)
     emb /= np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
-    return SideFeatures(emb.astype(np.float32), np.add.reduceat(side.lengths, starts))
+    return SideFeatures(emb.astype(np.float32, copy=False), np.add.reduceat(side.lengths, starts))
 
 
 def _coarse_band(src: SideFeatures, tgt: SideFeatures, config: AlignerConfig) -> tuple[np.ndarray, np.ndarray]:
-    """Band for the fine search: align block averages (recursively, if they are still too
-    many), then widen the projected path by a margin."""
+    """Band for the fine search: align block sums (recursively, if they are still too many),
+    then widen the projected path by a margin. Blocks hold about as much text on both sides
+    when the two are of similar size; when one is several times the other (a translation
+    inside a longer text) they hold the same number of sentences, and the longer side's
+    surplus is skipped at block level."""
     n, m = len(src.emb), len(tgt.emb)
     fs = config.coarse_block
-    ft = max(1, round(fs * m / max(n, 1)))
-    coarse_cfg = AlignerConfig(
-        bead_types=((1, 1), (1, 0), (0, 1), (1, 2), (2, 1)), skip_threshold=config.skip_threshold,
-        size_exponent=config.size_exponent, margin_weight=config.margin_weight,
-        margin_k=config.margin_k, margin_skip=config.margin_skip, length_weight=0.0,
-        paragraph_penalty=0.0, heading_penalty=0.0, full_cells=config.full_cells,
-        coarse_block=config.coarse_block, band_margin=config.band_margin, chunk_rows=config.chunk_rows,
-    )
+    ratio = m / max(n, 1)
+    ft = max(1, round(fs * ratio)) if 1 / 3 <= ratio <= 3 else fs
+    coarse_cfg = replace(config, bead_types=((1, 1), (1, 0), (0, 1), (1, 2), (2, 1)), length_evidence=False,
+                         paragraph_penalty=0.0, heading_penalty=0.0)
     path = _search(_pool(src, fs), _pool(tgt, ft), coarse_cfg)
     # For each fine DP row, the fine target columns its coarse bead covers.
     lo = np.full(n + 1, m, np.int64)
@@ -367,22 +613,331 @@ def _coarse_band(src: SideFeatures, tgt: SideFeatures, config: AlignerConfig) ->
     return lo, hi
 
 
-def _search(src: SideFeatures, tgt: SideFeatures, config: AlignerConfig) -> list[tuple[int, int, int, int]]:
+def _search(src: SideFeatures, tgt: SideFeatures, config: AlignerConfig,
+            model: DocumentModel | None = None) -> list[tuple[int, int, int, int]]:
     """Best path; small problems are searched whole, larger ones in a band."""
     n, m = len(src.emb), len(tgt.emb)
     if (n + 1) * (m + 1) <= config.full_cells:
         lo, hi = _band_full(n, m)
     else:
         lo, hi = _coarse_band(src, tgt, config)
-    return _BandAligner(src, tgt, lo, hi, config).run()
+    return _BandAligner(src, tgt, lo, hi, config, model).run()
 
 
 def align_features(src: SideFeatures, tgt: SideFeatures,
                    config: AlignerConfig | None = None) -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
-    """Align two documents; returns beads as (src ids, tgt ids, raw bead score)."""
+    """Align two documents; returns beads as (src ids, tgt ids, 0.0): confidences come from
+    `confidence.bead_confidences`."""
+    beads, _ = align_with_model(src, tgt, config)
+    return [(s, t, 0.0) for s, t in beads]
+
+
+@dataclass
+class BeadEvidence:
+    """What the document model says about each bead of an alignment (arrays, one per bead).
+
+    Similarities are in the document's own units: 0 is the midpoint between its anchors and
+    nulls, +0.5 the anchors' median, -0.5 the nulls' median."""
+
+    pair: np.ndarray  # bool: both sides non-empty
+    similarity: np.ndarray  # pairs: per-sentence adjusted similarity with the other side's span
+    competitor: np.ndarray  # pairs: the best neighbouring sentence just outside the bead, same units
+    length: np.ndarray  # pairs: length log-likelihood ratio (nats)
+    extra: np.ndarray  # sentences beyond 1:1
+    weakest: np.ndarray  # pairs: the least similar sentence of the bead to the other side's span
+    margin: np.ndarray  # how much better (nats) than the best local alternative (`local_margins`)
+    nearest: np.ndarray  # unpaired: best similarity to a sentence of the other side nearby
+    run: np.ndarray  # unpaired: length of the run of unpaired sentences on its side
+    size: np.ndarray  # unpaired: log of its length over its side's median sentence length
+
+
+def bead_evidence(src: SideFeatures, tgt: SideFeatures, beads: list[tuple[tuple[int, ...], tuple[int, ...]]],
+                  model: DocumentModel, config: AlignerConfig, neighbourhood: int = 3) -> BeadEvidence:
+    """Evidence for given beads (an alignment of ours, or one read from a translation memory)."""
+    k = len(beads)
+    unit = max(model.pair_median - model.null_median, 1e-6)
+    hub_s, hub_t = model.margins
+    beta = config.margin_weight
+    pair = np.array([bool(s) and bool(t) for s, t in beads], bool)
+    similarity, competitor, length, weakest = np.zeros(k), np.zeros(k), np.zeros(k), np.zeros(k)
+    extra = np.array([max(len(s) + len(t) - 2, 0) for s, t in beads], float)
+    nearest, run, own_size = np.zeros(k), np.zeros(k), np.zeros(k)
+    typical = (float(np.median(src.lengths)) if len(src.lengths) else 1.0,
+               float(np.median(tgt.lengths)) if len(tgt.lengths) else 1.0)
+    se, te = src.emb.astype(np.float64), tgt.emb.astype(np.float64)
+    idx = np.flatnonzero(pair)
+    if len(idx):
+        ps = np.zeros((len(se) + 1, se.shape[1]))
+        np.cumsum(se, axis=0, out=ps[1:])
+        pt = np.zeros((len(te) + 1, te.shape[1]))
+        np.cumsum(te, axis=0, out=pt[1:])
+        i0 = np.array([beads[b][0][0] for b in idx]); i1 = np.array([beads[b][0][-1] + 1 for b in idx])
+        j0 = np.array([beads[b][1][0] for b in idx]); j1 = np.array([beads[b][1][-1] + 1 for b in idx])
+        vs, vt = ps[i1] - ps[i0], pt[j1] - pt[j0]
+        ns = np.maximum(np.linalg.norm(vs, axis=1), 1e-12)
+        nt = np.maximum(np.linalg.norm(vt, axis=1), 1e-12)
+        dot = np.einsum("ij,ij->i", vs, vt)
+        ch_s = np.concatenate([[0.0], np.cumsum(hub_s)])
+        ch_t = np.concatenate([[0.0], np.cumsum(hub_t)])
+        size = (i1 - i0 + j1 - j0) / 2
+        per = (0.5 * (dot / nt + dot / ns) - 0.5 * beta * (ch_s[i1] - ch_s[i0] + ch_t[j1] - ch_t[j0])) / size
+        similarity[idx] = (per - model.midpoint) / unit
+        us, ut = vs / ns[:, None], vt / nt[:, None]
+        best = np.full(len(idx), -np.inf)
+        for col in (j0 - 1, j1):  # target sentences just outside the bead, against the source span
+            ok = (col >= 0) & (col < len(te))
+            c = np.clip(col, 0, max(len(te) - 1, 0))
+            best = np.where(ok, np.maximum(best, np.einsum("ij,ij->i", us, te[c]) - beta * hub_t[c]), best)
+        for row in (i0 - 1, i1):
+            ok = (row >= 0) & (row < len(se))
+            r = np.clip(row, 0, max(len(se) - 1, 0))
+            best = np.where(ok, np.maximum(best, np.einsum("ij,ij->i", ut, se[r]) - beta * hub_s[r]), best)
+        competitor[idx] = np.where(np.isfinite(best), (best - model.midpoint) / unit, -1.0)
+        # the weakest sentence: each sentence against the other side's span of its bead
+        weakest_pair = np.full(len(idx), np.inf)
+        for mine, other_unit, hub, starts, ends in ((se, ut, hub_s, i0, i1), (te, us, hub_t, j0, j1)):
+            owner = np.repeat(np.arange(len(idx)), ends - starts)
+            members = np.concatenate([np.arange(a0, a1) for a0, a1 in zip(starts, ends)])
+            value = np.einsum("ij,ij->i", mine[members], other_unit[owner]) - beta * hub[members]
+            np.minimum.at(weakest_pair, owner, value)
+        weakest[idx] = (weakest_pair - model.midpoint) / unit
+        ls = np.array([src.lengths[i0[q]:i1[q]].sum() + i1[q] - i0[q] - 1 for q in range(len(idx))])
+        lt = np.array([tgt.lengths[j0[q]:j1[q]].sum() + j1[q] - j0[q] - 1 for q in range(len(idx))])
+        length[idx] = _length_llr(ls, lt, model.ratio[i1], model, config)
+    # Unpaired sentences: the best partner among the other side's sentences in nearby beads.
+    current = [0, 0]
+    for b, (s, t) in enumerate(beads):
+        if s and t:
+            current = [0, 0]
+            continue
+        side = 0 if s else 1
+        current[side] += 1
+        current[1 - side] = 0
+        mine, other = (se, te) if s else (te, se)
+        hub_mine = hub_s if s else hub_t
+        near = [x for bead in beads[max(0, b - neighbourhood):b + neighbourhood + 1] for x in bead[1 - side]]
+        x = (s or t)[0]
+        value = float((other[near] @ mine[x]).max()) - beta * hub_mine[x] if near else model.null_median
+        nearest[b] = (value - model.midpoint) / unit
+        own = (src.lengths if s else tgt.lengths)[x]
+        own_size[b] = np.log((own + 10) / (typical[side] + 10))
+    # run lengths: the whole run, written on each of its beads
+    b = 0
+    while b < k:
+        s, t = beads[b]
+        if s and t:
+            b += 1
+            continue
+        side = 0 if s else 1
+        e = b
+        while e < k and not (beads[e][0] and beads[e][1]) and bool(beads[e][0]) == (side == 0):
+            e += 1
+        run[b:e] = e - b
+        b = e
+    margin = local_margins(src, tgt, beads, model, config) if k else np.zeros(0)
+    return BeadEvidence(pair, similarity, competitor, length, extra, weakest, margin, nearest, run, own_size)
+
+
+def path_band(beads: list[tuple[tuple[int, ...], tuple[int, ...]]], n: int, m: int,
+              margin: int) -> tuple[np.ndarray, np.ndarray]:
+    """A band around a given alignment (for estimating a document model from it)."""
+    lo = np.full(n + 1, m, np.int64)
+    hi = np.zeros(n + 1, np.int64)
+    i = j = 0
+    lo[0] = hi[0] = 0
+    for s, t in beads:
+        i2, j2 = i + len(s), j + len(t)
+        lo[i:i2 + 1] = np.minimum(lo[i:i2 + 1], j)
+        hi[i:i2 + 1] = np.maximum(hi[i:i2 + 1], j2)
+        i, j = i2, j2
+    lo = np.maximum(np.minimum.accumulate((lo - margin)[::-1])[::-1], 0)
+    hi = np.minimum(np.maximum.accumulate(hi + margin), m)
+    lo[0], hi[-1] = 0, m
+    return lo, hi
+
+
+def centred(side: SideFeatures, config: AlignerConfig) -> SideFeatures:
+    """The side with its mean embedding taken out (rows renormalised).
+
+    Sentence encoders put every sentence of a language near one common direction (more so for
+    most transformer encoders than for USE); what is shared by every sentence of the document
+    says nothing about which sentence translates which, yet it inflates the similarity of
+    summed spans. Removing each side's mean makes the scores the same whatever that common
+    component is. For short documents the mean is shrunk toward zero (it is poorly known)."""
+    n = len(side.emb)
+    if not config.centre or n == 0:
+        return side
+    mean = side.emb.mean(axis=0, dtype=np.float64) * (n / (n + config.centre_prior))
+    emb = side.emb - mean.astype(np.float32)
+    emb /= np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-6)
+    return replace(side, emb=emb.astype(np.float32, copy=False))
+
+
+def align_with_model(src: SideFeatures, tgt: SideFeatures, config: AlignerConfig | None = None
+                     ) -> tuple[list[tuple[tuple[int, ...], tuple[int, ...]]], DocumentModel | None]:
+    """The beads and the document model they were scored with (None when a side is empty).
+    The model's embeddings are `centred`; pass `centred(side)` to anything that uses it."""
     config = config or AlignerConfig()
+    src, tgt = centred(src, config), centred(tgt, config)
     n, m = len(src.emb), len(tgt.emb)
     if n == 0 or m == 0:
-        return [((i,), (), 0.0) for i in range(n)] + [((), (j,), 0.0) for j in range(m)]
-    path = _search(src, tgt, config)
-    return [(tuple(range(i0, i1)), tuple(range(j0, j1)), 0.0) for i0, i1, j0, j1 in path]
+        return [((i,), ()) for i in range(n)] + [((), (j,)) for j in range(m)], None
+    if (n + 1) * (m + 1) <= config.full_cells:
+        lo, hi = _band_full(n, m)
+    else:
+        lo, hi = _coarse_band(src, tgt, config)
+    aligner = _BandAligner(src, tgt, lo, hi, config)
+    path = aligner.run()
+    return [(tuple(range(i0, i1)), tuple(range(j0, j1))) for i0, i1, j0, j1 in path], aligner.model
+
+
+class _BeadScorer:
+    """The DP's score (nats) of arbitrary beads, given as source and target half-open ranges."""
+
+    def __init__(self, src: SideFeatures, tgt: SideFeatures, model: DocumentModel, config: AlignerConfig) -> None:
+        self.src, self.tgt, self.model, self.cfg = src, tgt, model, config
+        self.ps = np.zeros((len(src.emb) + 1, src.emb.shape[1]))
+        np.cumsum(src.emb, axis=0, dtype=np.float64, out=self.ps[1:])
+        self.pt = np.zeros((len(tgt.emb) + 1, tgt.emb.shape[1]))
+        np.cumsum(tgt.emb, axis=0, dtype=np.float64, out=self.pt[1:])
+        hub_s, hub_t = model.margins
+        self.ch_s = np.concatenate([[0.0], np.cumsum(hub_s)])
+        self.ch_t = np.concatenate([[0.0], np.cumsum(hub_t)])
+        self.cl_s = np.concatenate([[0.0], np.cumsum(src.lengths)])
+        self.cl_t = np.concatenate([[0.0], np.cumsum(tgt.lengths)])
+        self.h_s = np.concatenate([[0], np.cumsum(src.heading.astype(np.int64))])
+        self.h_t = np.concatenate([[0], np.cumsum(tgt.heading.astype(np.int64))])
+        self.a_s = np.concatenate([[0], np.cumsum(src.standalone.astype(np.int64))])
+        self.a_t = np.concatenate([[0], np.cumsum(tgt.standalone.astype(np.int64))])
+        self.allowed = {ab for ab in config.bead_types if ab[0] and ab[1]}
+
+    def pairs(self, i0, i1, j0, j1) -> np.ndarray:
+        """Scores of pair beads [i0, i1) x [j0, j1) (arrays); -inf for shapes not allowed."""
+        cfg, model = self.cfg, self.model
+        i0, i1, j0, j1 = (np.asarray(x, np.int64) for x in (i0, i1, j0, j1))
+        a, b = i1 - i0, j1 - j0
+        out = np.full(len(a), -np.inf)
+        ok = np.array([(int(x), int(y)) in self.allowed for x, y in zip(a, b)], bool)
+        for start in range(0, int(ok.sum()), 4096):
+            q = np.flatnonzero(ok)[start:start + 4096]
+            vs = self.ps[i1[q]] - self.ps[i0[q]]
+            vt = self.pt[j1[q]] - self.pt[j0[q]]
+            dot = np.einsum("ij,ij->i", vs, vt)
+            ns = np.maximum(np.linalg.norm(vs, axis=1), 1e-6)
+            nt = np.maximum(np.linalg.norm(vt, axis=1), 1e-6)
+            hub = self.ch_s[i1[q]] - self.ch_s[i0[q]] + self.ch_t[j1[q]] - self.ch_t[j0[q]]
+            size = a[q] + b[q]
+            evidence = 0.5 * (dot / nt + dot / ns) - 0.5 * cfg.margin_weight * hub - model.midpoint * size / 2
+            score = model.scale * evidence
+            if cfg.length_evidence:
+                ls = self.cl_s[i1[q]] - self.cl_s[i0[q]] + a[q] - 1
+                lt = self.cl_t[j1[q]] - self.cl_t[j0[q]] + b[q] - 1
+                score = score + _length_llr(ls, lt, model.ratio[i1[q]], model, cfg)
+            score -= cfg.merge_cost * (size - 2) + cfg.multi_cost * ((a[q] > 1) & (b[q] > 1))
+            par_s, par_t = self.src.paragraph, self.tgt.paragraph
+            crosses = (par_s[i0[q]] != par_s[i1[q] - 1]) | (par_t[j0[q]] != par_t[j1[q] - 1])
+            score -= cfg.paragraph_penalty * crosses
+            hs = self.h_s[i1[q]] - self.h_s[i0[q]]
+            ht = self.h_t[j1[q]] - self.h_t[j0[q]]
+            bad = ((hs > 0) != (ht > 0)) | (hs > 1) | (ht > 1) | ((hs > 0) & ((a[q] > 1) | (b[q] > 1)))
+            score -= cfg.heading_penalty * bad
+            alone = (self.a_s[i1[q]] > self.a_s[i0[q]]) | (self.a_t[j1[q]] > self.a_t[j0[q]])
+            score -= cfg.standalone_penalty * alone
+            out[q] = score
+        return out
+
+    def skips(self, count: int) -> float:
+        """Cost of `count` unmatched sentences in one run (affine)."""
+        return -(self.cfg.skip_open + self.cfg.skip_extend * (count - 1)) if count else 0.0
+
+
+Span = tuple[int, int, int, int]  # source [i0, i1) and target [j0, j1)
+
+
+def _with_side(span: Span, side: int, lo: int, hi: int) -> Span:
+    """`span` with its source (side 0) or target (side 1) range replaced by [lo, hi)."""
+    return (lo, hi, span[2], span[3]) if side == 0 else (span[0], span[1], lo, hi)
+
+
+def _alternatives(spans: list[Span], b: int) -> Iterator[tuple[list[int], list[Span]]]:
+    """Local rewrites of bead b: (beads replaced, spans replacing them; one-sided = unmatched)."""
+    k = len(spans)
+    i0, i1, j0, j1 = spans[b]
+    neighbours = [n for n in (b - 1, b + 1) if 0 <= n < k]
+    for n in neighbours:  # merged with a neighbour
+        p0, p1, q0, q1 = spans[n]
+        yield sorted([b, n]), [(min(i0, p0), max(i1, p1), min(j0, q0), max(j1, q1))]
+    if not (i1 > i0 and j1 > j0):
+        return
+    yield [b], [(i0, i1, j0, j0), (i1, i1, j0, j1)]  # left unmatched
+    for side in (0, 1):
+        x0, x1 = (i0, i1) if side == 0 else (j0, j1)
+        for n, left in ((b - 1, True), (b + 1, False)):
+            if x1 - x0 >= 2:  # one edge sentence given away: unmatched, or to the neighbour
+                moved = (x0, x0 + 1) if left else (x1 - 1, x1)
+                mine = _with_side(spans[b], side, *((x0 + 1, x1) if left else (x0, x1 - 1)))
+                alone = _with_side((i0, i0, j0, j0), side, *moved)
+                yield [b], [mine, alone]
+                if 0 <= n < k:
+                    y0, y1 = spans[n][2 * side:2 * side + 2]
+                    grown = _with_side(spans[n], side, min(y0, moved[0]) if y1 > y0 else moved[0],
+                                       max(y1, moved[1]) if y1 > y0 else moved[1])
+                    yield sorted([b, n]), [mine, grown]
+            if 0 <= n < k:  # one edge sentence taken from the neighbour
+                y0, y1 = spans[n][2 * side:2 * side + 2]
+                if y1 > y0:
+                    taken, rest = ((y1 - 1, y1), (y0, y1 - 1)) if left else ((y0, y0 + 1), (y0 + 1, y1))
+                    mine = _with_side(spans[b], side, *((taken[0], x1) if left else (x0, taken[1])))
+                    yield sorted([b, n]), [mine, _with_side(spans[n], side, *rest)]
+    if i1 - i0 >= 2 and j1 - j0 >= 2:  # split into two pairs
+        for cut_i in range(i0 + 1, i1):
+            for cut_j in range(j0 + 1, j1):
+                yield [b], [(i0, cut_i, j0, cut_j), (cut_i, i1, cut_j, j1)]
+
+
+def local_margins(src: SideFeatures, tgt: SideFeatures, beads: list[tuple[tuple[int, ...], tuple[int, ...]]],
+                  model: DocumentModel, config: AlignerConfig) -> np.ndarray:
+    """For every bead, how much better (nats) the alignment is with it than with the best
+    local alternative: a boundary moved by one sentence (to or from a neighbouring bead, or
+    into a run of unmatched sentences), the bead merged with a neighbour, split in two, or
+    left unmatched. A small margin means another reading is nearly as likely."""
+    scorer = _BeadScorer(src, tgt, model, config)
+    spans: list[Span] = []
+    i = j = 0
+    for s, t in beads:
+        spans.append((i, i + len(s), j, j + len(t)))
+        i, j = i + len(s), j + len(t)
+
+    def score(spec: list[Span]) -> np.ndarray:
+        out = np.array([scorer.skips(a1 - a0 + c1 - c0) for a0, a1, c0, c1 in spec], float)
+        pair = [q for q, (a0, a1, c0, c1) in enumerate(spec) if a1 > a0 and c1 > c0]
+        if pair:
+            arr = np.array([spec[q] for q in pair])
+            out[pair] = scorer.pairs(arr[:, 0], arr[:, 1], arr[:, 2], arr[:, 3])
+        return out
+
+    current = score(spans)
+    for b, (i0, i1, j0, j1) in enumerate(spans):  # unmatched runs: open, then extend
+        if not (i1 > i0 and j1 > j0):
+            prev = spans[b - 1] if b else None
+            same_run = prev is not None and not (prev[1] > prev[0] and prev[3] > prev[2]) and \
+                ((prev[1] > prev[0]) == (i1 > i0))
+            current[b] = -(config.skip_extend if same_run else config.skip_open)
+    owners, olds, sizes, flat = [], [], [], []
+    for b in range(len(spans)):
+        for old, new in _alternatives(spans, b):
+            owners.append(b)
+            olds.append(old)
+            sizes.append(len(new))
+            flat.extend(new)
+    margins = np.full(len(spans), 50.0)  # no alternative: as good as certain
+    if flat:
+        scores = score(flat)
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        new_total = np.add.reduceat(scores, starts)
+        old_total = np.array([current[old].sum() for old in olds])
+        delta = new_total - old_total  # <= 0 near an optimum
+        best = np.full(len(spans), -np.inf)
+        np.maximum.at(best, np.array(owners), delta)
+        margins = np.where(np.isfinite(best), -best, 50.0)
+    return margins

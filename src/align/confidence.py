@@ -1,11 +1,21 @@
-"""A confidence in [0, 1] for every bead, meaning the same across documents.
+"""A confidence in [0, 1] for every bead, meaning the same across documents and encoders.
 
-Pairs: a logistic function of the cosine similarity of the joined sentences and of the length
-agreement. Unpaired sentences (1:0 / 0:1): a logistic function of the best similarity the
-sentence reaches with any sentence of the other side near its position; the lower that is, the
-surer we are that it has no counterpart. The coefficients were fitted on the Text+Berg
-development document and the corpora/ pairs (bench/calibrate.py): a bead counts as right if it
-is in the gold, and pairs with a deliberately wrong partner are added as negatives.
+The inputs are the aligner's evidence in the document's own units (`aligner.bead_evidence`):
+similarities are measured against the document's anchors and nulls, never as raw cosines, so
+an encoder whose cosines sit on another scale, or a language pair whose translations are looser,
+gives the same confidence for the same relative evidence.
+
+* A pair: the probability that the bead is exactly right (the same sentences on both sides as
+  a careful human alignment), from its margin over the best local alternative (a boundary
+  moved by one sentence, a merge, a split: in nats of the aligner's own score), its
+  per-sentence similarity, its size and, for a merge, its weakest sentence.
+* An unpaired sentence (1:0 / 0:1): the probability that it really has no counterpart, from
+  its best similarity to the other side's sentences nearby, its margin over pairing it, its
+  length (a long sentence with no partner is a real omission more often than an interjection)
+  and the length of its run.
+
+Logistic coefficients are fitted on every development family at once (bench/calibrate.py,
+which also reports the calibration error per set and with each family held out).
 """
 
 from __future__ import annotations
@@ -14,48 +24,59 @@ import math
 
 import numpy as np
 
-# Fitted by bench/calibrate.py (logistic regression on Text+Berg dev).
-PAIR_COEF = (7.713, -2.312, -0.749)  # (cosine, intercept, squared length z-score)
-SKIP_COEF = (-8.467, 3.401)  # (best neighbour cosine, intercept)
-LENGTH_SIGMA = 0.25
-NEIGHBOURHOOD = 3
+from .aligner import AlignerConfig, DocumentModel, SideFeatures, bead_evidence
+
+# Fitted by bench/calibrate.py.
+PAIR_COEF = {"margin": 4.012, "similarity": 1.447, "extra": 0.103, "merge_weakest": 0.859, "merge_margin": -0.867,
+             "intercept": 0.101}
+SKIP_COEF = {"nearest": -6.626, "margin": 4.314, "size": 3.185, "log_run": 0.71, "intercept": 1.169}
+PAIR_TERMS = ("margin", "similarity", "extra", "merge_weakest", "merge_margin")
+SKIP_TERMS = ("nearest", "margin", "size", "log_run")
 
 
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, x))))
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -50.0, 50.0)))
 
 
-def _joined(emb: np.ndarray, ids: tuple[int, ...]) -> np.ndarray:
-    v = emb[list(ids)].sum(axis=0)
-    return v / max(float(np.linalg.norm(v)), 1e-12)
+def pair_design(ev) -> np.ndarray:
+    """Columns in PAIR_TERMS order. Margins are capped: beyond 30 nats nothing changes."""
+    margin = np.minimum(ev.margin, 30.0) / 10
+    merge = (ev.extra > 0).astype(float)
+    return np.column_stack([margin, ev.similarity, ev.extra, merge * np.minimum(ev.weakest, 1.5), merge * margin])
 
 
-def pair_features(src_emb: np.ndarray, tgt_emb: np.ndarray, src_len: np.ndarray, tgt_len: np.ndarray,
-                  src: tuple[int, ...], tgt: tuple[int, ...], log_ratio: float) -> tuple[float, float]:
-    cos = float(_joined(src_emb, src) @ _joined(tgt_emb, tgt))
-    ls = float(sum(src_len[i] for i in src)) + len(src) - 1
-    lt = float(sum(tgt_len[j] for j in tgt)) + len(tgt) - 1
-    z = (math.log((lt + 10) / (ls + 10)) - log_ratio) / LENGTH_SIGMA
-    return cos, min(z * z, 25.0)
+def skip_design(ev) -> np.ndarray:
+    """Columns in SKIP_TERMS order."""
+    return np.column_stack([ev.nearest, np.minimum(ev.margin, 30.0) / 10, ev.size, np.log(np.maximum(ev.run, 1))])
 
 
-def bead_confidences(beads: list[tuple[tuple[int, ...], tuple[int, ...]]], src_emb: np.ndarray,
-                     tgt_emb: np.ndarray, src_len: np.ndarray, tgt_len: np.ndarray) -> list[float]:
-    src_len = np.asarray(src_len, float)
-    tgt_len = np.asarray(tgt_len, float)
-    log_ratio = math.log((tgt_len.sum() + 10) / (src_len.sum() + 10))
-    scores = []
-    for k, (src, tgt) in enumerate(beads):
-        if src and tgt:
-            cos, z2 = pair_features(src_emb, tgt_emb, src_len, tgt_len, src, tgt, log_ratio)
-            w_cos, b, w_len = PAIR_COEF
-            scores.append(_sigmoid(w_cos * cos + b + w_len * z2))
-            continue
-        # Unpaired: compare with the other side's sentences in the neighbouring beads.
-        mine, other, ids = (src_emb, tgt_emb, src) if src else (tgt_emb, src_emb, tgt)
-        side = 1 if src else 0
-        near = [j for bead in beads[max(0, k - NEIGHBOURHOOD):k + NEIGHBOURHOOD + 1] for j in bead[side]]
-        best = float((mine[list(ids)] @ other[near].T).max()) if near else 0.0
-        w, b = SKIP_COEF
-        scores.append(_sigmoid(w * best + b))
-    return scores
+def confidences_from_evidence(ev, pair_coef: dict = PAIR_COEF, skip_coef: dict = SKIP_COEF) -> np.ndarray:
+    pair_w = np.array([pair_coef[k] for k in PAIR_TERMS])
+    skip_w = np.array([skip_coef[k] for k in SKIP_TERMS])
+    pair = _sigmoid(pair_design(ev) @ pair_w + pair_coef["intercept"])
+    skip = _sigmoid(skip_design(ev) @ skip_w + skip_coef["intercept"])
+    return np.where(ev.pair, pair, skip)
+
+
+def bead_confidences(src: SideFeatures, tgt: SideFeatures, beads: list[tuple[tuple[int, ...], tuple[int, ...]]],
+                     model: DocumentModel | None, config: AlignerConfig) -> list[float]:
+    """One confidence per bead. Without a model (a side is empty) every bead is unpaired and
+    certain to be so."""
+    if model is None or not beads:
+        return [1.0] * len(beads)
+    ev = bead_evidence(src, tgt, beads, model, config)
+    return [float(c) for c in confidences_from_evidence(ev)]
+
+
+def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
+    """Weighted mean |accuracy - confidence| over equal-width confidence bins."""
+    confidence, correct = np.asarray(confidence, float), np.asarray(correct, float)
+    if not len(confidence):
+        return math.nan
+    which = np.minimum((confidence * bins).astype(int), bins - 1)
+    total = 0.0
+    for b in range(bins):
+        sel = which == b
+        if sel.any():
+            total += sel.sum() * abs(correct[sel].mean() - confidence[sel].mean())
+    return total / len(confidence)

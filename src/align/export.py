@@ -162,7 +162,7 @@ def tmx_tree(alignments: Sequence[Alignment], options: ExportOptions = ExportOpt
     first = alignments[0] if alignments else None
     header_src = (options.src_lang_code or (first.src_lang if first else None)) or "en"
     root = etree.Element("tmx", version="1.4")
-    etree.SubElement(
+    header = etree.SubElement(
         root,
         "header",
         {
@@ -176,6 +176,12 @@ def tmx_tree(alignments: Sequence[Alignment], options: ExportOptions = ExportOpt
             "creationdate": date,
         },
     )
+    # What produced the alignment, so that it can be reproduced: the encoder, every aligner
+    # setting and the confidence coefficients (the first document's; one run uses one
+    # configuration).
+    for key, kind in (("encoder", "x-encoder"), ("aligner", "x-aligner"), ("confidence", "x-confidence")):
+        if first is not None and first.meta.get(key):
+            _prop(header, kind, first.meta[key])
     body = etree.SubElement(root, "body")
     for alignment in alignments:
         src_lang, tgt_lang = _langs(alignment, options)

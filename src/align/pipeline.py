@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -9,8 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .aligner import AlignerConfig, SideFeatures, align_features
-from .confidence import bead_confidences
+from .aligner import AlignerConfig, SideFeatures, align_with_model, estimate_model, path_band
+from .confidence import PAIR_COEF, SKIP_COEF, bead_confidences
 from .embed import Encoder, encoder_languages, make_encoder
 from .errors import AlignError
 from .export import CORPUS_FORMATS, EXPORTERS, ExportOptions, export
@@ -44,19 +45,11 @@ class Aligner:
         src_emb, tgt_emb = vectors[: len(src)], vectors[len(src):]
         src_side = _features(src, src_emb)
         tgt_side = _features(tgt, tgt_emb)
-        raw = align_features(src_side, tgt_side, self.config)
-        ids = [(s, t) for s, t, _ in raw]
-        scores = bead_confidences(ids, src_emb, tgt_emb, src_side.lengths, tgt_side.lengths)
-        if self.config.min_pair_confidence > 0:
-            # A 1:1 pair this unlikely is two unmatched sentences the DP happened to pair up:
-            # say so (1:0 + 0:1) rather than export a pair that is not a translation.
-            ids = [part for (s, t), c in zip(ids, scores)
-                   for part in ([(s, ()), ((), t)] if len(s) == 1 and len(t) == 1
-                                and c < self.config.min_pair_confidence else [(s, t)])]
-            scores = bead_confidences(ids, src_emb, tgt_emb, src_side.lengths, tgt_side.lengths)
+        ids, model = align_with_model(src_side, tgt_side, self.config)
+        scores = bead_confidences(src_side, tgt_side, ids, model, self.config)
         beads = [Bead(s, t, round(float(c), 4)) for (s, t), c in zip(ids, scores)]
         return Alignment(name, self.src_lang, self.tgt_lang, src, tgt, beads,
-                         meta={"encoder": self.encoder.name}, embeddings=(src_emb, tgt_emb))
+                         meta=_record(self.encoder.name, self.config, model), embeddings=(src_emb, tgt_emb))
 
     def align_files(self, src_path: str | Path, tgt_path: str | Path, name: str | None = None) -> Alignment:
         src_doc, src = self.sentences(src_path, self.src_lang)
@@ -66,16 +59,32 @@ class Aligner:
         return alignment
 
 
-def embed_and_score(alignment: Alignment, encoder: Encoder) -> Alignment:
-    """Give an alignment read from elsewhere (a TMX, a CSV) embeddings and fresh confidences."""
+def embed_and_score(alignment: Alignment, encoder: Encoder, config: AlignerConfig | None = None) -> Alignment:
+    """Give an alignment read from elsewhere (a TMX, a CSV) embeddings and fresh confidences,
+    from a document model estimated around its own beads."""
+    config = config or AlignerConfig()
     vectors = encoder.encode([s.text for s in alignment.src] + [t.text for t in alignment.tgt])
     src_emb, tgt_emb = vectors[: len(alignment.src)], vectors[len(alignment.src):]
     ids = [(b.src, b.tgt) for b in alignment.beads]
-    lengths = (np.array([len(s.text) for s in alignment.src], float), np.array([len(t.text) for t in alignment.tgt], float))
-    scores = bead_confidences(ids, src_emb, tgt_emb, *lengths)
+    src_side, tgt_side = _features(alignment.src, src_emb), _features(alignment.tgt, tgt_emb)
+    n, m = len(alignment.src), len(alignment.tgt)
+    model = None
+    if n and m:
+        model = estimate_model(src_side, tgt_side, config, path_band(ids, n, m, config.band_margin))
+    scores = bead_confidences(src_side, tgt_side, ids, model, config)
     alignment.beads = [Bead(s, t, round(float(c), 4)) for (s, t), c in zip(ids, scores)]
     alignment.embeddings = (src_emb, tgt_emb)
     return alignment
+
+
+def _record(encoder: str, config: AlignerConfig, model) -> dict[str, str]:
+    """What the outputs record to make a result reproducible: encoder, settings, and what was
+    estimated from the document."""
+    meta = {"encoder": encoder, "aligner": json.dumps(config.as_dict(), sort_keys=True),
+            "confidence": json.dumps({"pair": PAIR_COEF, "unpaired": SKIP_COEF}, sort_keys=True)}
+    if model is not None:
+        meta["document_model"] = json.dumps(model.summary(), sort_keys=True)
+    return meta
 
 
 def _features(sentences: list[Sentence], emb: np.ndarray) -> SideFeatures:

@@ -20,6 +20,7 @@ vanilla script (no external assets; it works offline from file://):
 from __future__ import annotations
 
 import html
+import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -164,10 +165,23 @@ def _summary(alignment: Alignment, findings: list[Finding], categories: list[str
     rows.append(("Confidence", band_text))
     if alignment.meta.get("encoder"):
         rows.append(("Encoder", _e(alignment.meta["encoder"])))
+    if alignment.meta.get("document_model"):
+        rows.append(("Estimated from the document", f"<code id=\"document-model\">{_e(_compact(alignment.meta['document_model']))}</code>"))
+    if alignment.meta.get("aligner"):
+        rows.append(("Aligner settings", f"<code id=\"aligner-settings\">{_e(_compact(alignment.meta['aligner']))}</code>"))
     info = "".join(f"<tr><th scope=\"row\">{k}</th><td>{v}</td></tr>" for k, v in rows)
 
     return (f"<section id=\"summary\"><table class=\"facts\">{info}</table>"
             f"{_counts_table(findings, categories, severities)}</section>\n")
+
+
+def _compact(settings: str) -> str:
+    """A JSON object of settings as `key=value` pairs, one line."""
+    try:
+        values = json.loads(settings)
+    except ValueError:
+        return settings
+    return ", ".join(f"{k}={v}" for k, v in values.items()) if isinstance(values, dict) else settings
 
 
 def _counts_table(findings: list[Finding], categories: list[str], severities: list[str]) -> str:
