@@ -163,7 +163,7 @@ def main() -> None:
             "against strict correctness, where the gold is sentence-level.", "", *table]
     if args.lofo:
         text += ["", "## Leave one family out", "",
-                 f"Settings re-chosen by `bench/tune.py` ({args.rounds} rounds of coordinate search from the "
+                 f"Settings re-chosen by `bench/tune.py` ({args.rounds} round(s) of coordinate search from the "
                  "defaults) on the other families, then the held-out family scored with them.", "",
                  *lofo_table(sets, encoder, args.rounds)]
     out = "\n".join(text) + "\n"

@@ -7,7 +7,7 @@ Speed is measured as wall time of whole processes, both cold (fresh embedding ca
          corpus) from process start to files written;
   align + report: the default `align pair`, which also writes the findings and the HTML
          report (the discrepancy checks encode some extra text: parts of pairs).
-Target: align <= 2 x floor. Each is run `--repeat` times; the median is reported.
+Target: align <= 1.15 x floor. Each is run `--repeat` times; the median is reported.
 Writes bench/results/textberg.md.
 
     python bench/textberg.py [--repeat 3]
@@ -70,12 +70,13 @@ def main() -> None:
         "| strict P | strict R | strict F1 | lax P | lax R | lax F1 |", "|---|---|---|---|---|---|",
         f"| {scores.strict_precision:.4f} | {scores.strict_recall:.4f} | {scores.strict_f1:.4f} "
         f"| {scores.lax_precision:.4f} | {scores.lax_recall:.4f} | {scores.lax_f1:.4f} |", "",
-        "Targets: strict F1 >= 0.88, lax F1 >= 0.98 (Bertalign's algorithm with this encoder: "
-        "0.860 / 0.982; Vecalign's: 0.787 / 0.983).", "",
+        "Targets: strict F1 >= 0.870 (Bertalign's algorithm with this encoder, 0.860, with its strict error "
+        "cut by 10 %, at most one point), lax F1 >= 0.980 (Bertalign: 0.982; Vecalign's algorithm: 0.787 / 0.983); "
+        "the whole dev suite is in devsuite.md.", "",
         f"| run (median of {args.repeat}, cold cache) | seconds |", "|---|---|",
         f"| floor: load encoder + encode every sentence once ({chars:,} characters) | {floor:.2f} |",
         f"| `align pair --formats beads,tmx,csv,jsonl` (process start to files written) | {run:.2f} |",
-        f"| ratio (target <= 2.0) | {run / floor:.2f} |",
+        f"| ratio (target <= 1.15) | {run / floor:.2f} |",
         f"| `align pair` with findings and HTML report (the default) | {full:.2f} ({full / floor:.2f}x) |", "",
         f"All runs (s): floor {', '.join(f'{x:.2f}' for x in floors)}; align {', '.join(f'{x:.2f}' for x in runs)}; "
         f"align + report {', '.join(f'{x:.2f}' for x in full_runs)}",
