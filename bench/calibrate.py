@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from common import ROOT, machine, stamp
+from common import machine, publish, stamp
 from devsets import load_sets
 from devsuite import MemoEncoder
 
@@ -152,9 +152,7 @@ def main() -> None:
         lines.append(f"| {name} | {n} | {acc:.3f} | {mc:.3f} | {e:.3f} | {u:.3f} | {refit[name][0]:.3f} "
                      f"| {refit[name][1]:.3f} | {lofo[name][0]:.3f} |")
     lines += ["", f"Refitted: PAIR_COEF = {json_round(pair)}; SKIP_COEF = {json_round(skip)}"]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    (ROOT / "bench" / "results" / "calibration.md").write_text(text, encoding="utf-8")
+    publish(lines, "calibration")
 
 
 def json_round(d: dict) -> dict:

@@ -36,3 +36,12 @@ def stamp() -> str:
     commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
                             capture_output=True, text=True).stdout.strip()
     return f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, commit {commit or '?'}"
+
+
+def publish(lines: list[str], name: str, write: bool = True) -> str:
+    """Print a result table and (unless `write` is false) save it as bench/results/NAME.md."""
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if write:
+        (ROOT / "bench" / "results" / f"{name}.md").write_text(text, encoding="utf-8")
+    return text

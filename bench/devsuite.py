@@ -26,7 +26,7 @@ import time
 
 import numpy as np
 
-from common import ROOT, machine, stamp
+from common import ROOT, machine, publish, stamp
 from devsets import ANCHOR, FAMILIES, DevSet, load_sets, score_set
 
 from align import Aligner, make_encoder
@@ -166,10 +166,7 @@ def main() -> None:
                  f"Settings re-chosen by `bench/tune.py` ({args.rounds} round(s) of coordinate search from the "
                  "defaults) on the other families, then the held-out family scored with them.", "",
                  *lofo_table(sets, encoder, args.rounds)]
-    out = "\n".join(text) + "\n"
-    print(out)
-    if not args.sets:
-        (ROOT / "bench" / "results" / "devsuite.md").write_text(out, encoding="utf-8")
+    publish(text, "devsuite", write=not args.sets)
 
 
 if __name__ == "__main__":

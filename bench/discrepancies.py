@@ -23,7 +23,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from common import ROOT, SHARED, machine, read_lines, stamp
+from common import ROOT, SHARED, machine, publish, read_lines, stamp
 
 from align import Aligner, make_encoder
 from align.check import check_alignment
@@ -267,10 +267,7 @@ def _report(args, seeds, pairs, elapsed, found, planted_count, error_total, erro
               f"per 100 pairs); by check: {dict(clean_warnings.most_common())}.", "",
               f"Number findings on the unmodified pairs (locale formatting differences: 1.5 billion / 1,5 Mrd., "
               f"26 August / 26. August, 1,300 / 1.300 …): {dict(format_findings) or 'none'}."]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if not args.no_write:
-        (ROOT / "bench" / "results" / "discrepancies.md").write_text(text, encoding="utf-8")
+    publish(lines, "discrepancies", write=not args.no_write)
 
 
 if __name__ == "__main__":

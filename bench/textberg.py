@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, machine, require_shared, stamp
+from common import machine, publish, require_shared, stamp
 
 from align.evaluate import score_alignments
 from align.export import read_beads
@@ -81,9 +81,7 @@ def main() -> None:
         f"All runs (s): floor {', '.join(f'{x:.2f}' for x in floors)}; align {', '.join(f'{x:.2f}' for x in runs)}; "
         f"align + report {', '.join(f'{x:.2f}' for x in full_runs)}",
     ]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    (ROOT / "bench" / "results" / "textberg.md").write_text(text, encoding="utf-8")
+    publish(lines, "textberg")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 
-from common import ROOT, machine, read_lines, require_shared, stamp
+from common import machine, publish, read_lines, require_shared, stamp
 
 from align import Aligner, make_encoder
 from align.evaluate import score_alignments
@@ -42,9 +42,7 @@ def main() -> None:
         "| documents | n | lax P | lax R | lax F1 |", "|---|---|---|---|---|",
     ]
     lines += [f"| {n} | {k} | {s.lax_precision:.4f} | {s.lax_recall:.4f} | {s.lax_f1:.4f} |" for n, k, s in rows]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    (ROOT / "bench" / "results" / "wmt24.md").write_text(text, encoding="utf-8")
+    publish(lines, "wmt24")
 
 
 if __name__ == "__main__":

@@ -65,16 +65,12 @@ class AlignerConfig:
     null_offsets: tuple[int, ...] = (3, 4, 5, 6, 7, 8)
     # Weight of the similarity evidence against the priors and the length evidence.
     evidence_scale: float = 0.42
-    # Each sentence of a merge counts with weight length ** part_weighting (0: all alike): a
-    # long unrelated sentence is strong evidence against the merge, a short interjection weak.
-    part_weighting: float = 0.0
     # Length evidence: floor of the log-likelihood ratio; window (anchors) of the local ratio.
     length_evidence: bool = True
     length_cap: float = 4.3
     ratio_window: int = 50
     # Priors (nats).
     merge_cost: float = 2.0  # per sentence beyond 1:1
-    multi_cost: float = 0.0  # extra, for beads with several sentences on both sides (2:2, 2:3, 3:2)
     skip_open: float = 10.3  # the first unmatched sentence of a run
     skip_extend: float = 4.0  # each further one in the same run
     paragraph_penalty: float = 6.0  # a merge that spans a paragraph boundary
@@ -141,7 +137,7 @@ class DocumentModel:
                 "length_ratio": round(float(np.median(self.ratio)), 4)}
 
 
-_SLICE = 4096  # rows per slice when summing embeddings in float64
+_SLICE = 4096  # rows per slice of the dot products of neighbouring sentences
 
 
 def _shifted_dots(emb: np.ndarray, k: int) -> np.ndarray:
@@ -343,7 +339,7 @@ def fit_model(src: SideFeatures, tgt: SideFeatures, ai: np.ndarray, aj: np.ndarr
 
 class _BandAligner:
     def __init__(self, src: SideFeatures, tgt: SideFeatures, lo: np.ndarray, hi: np.ndarray,
-                 config: AlignerConfig, model: DocumentModel | None = None) -> None:
+                 config: AlignerConfig) -> None:
         self.src, self.tgt, self.cfg = src, tgt, config
         self.n, self.m = len(src.emb), len(tgt.emb)
         self.lo, self.hi = lo, hi
@@ -352,13 +348,8 @@ class _BandAligner:
         self.max_b = max(b for _, b in config.bead_types)
         self.S = _SpanStats(src, self.max_a)
         self.T = _SpanStats(tgt, self.max_b)
-        self.model = model or estimate_model(src, tgt, config, (lo, hi))
-        # Per-sentence weights of the evidence (length ** part_weighting), and running sums.
-        self.weight_s = np.maximum(src.lengths, 1.0) ** config.part_weighting
-        self.weight_t = np.maximum(tgt.lengths, 1.0) ** config.part_weighting
-        self.weight_prefix = tuple(np.concatenate([[0.0], np.cumsum(w)]) for w in (self.weight_s, self.weight_t))
-        self.hub_prefix = tuple(np.concatenate([[0.0], np.cumsum(w * h)])
-                                for w, h in zip((self.weight_s, self.weight_t), self.model.margins))
+        self.model = estimate_model(src, tgt, config, (lo, hi))
+        self.hub_prefix = tuple(np.concatenate([[0.0], np.cumsum(h)]) for h in self.model.margins)
         # Paragraph, heading and translator's-note penalties only where the text has them.
         self.structure = bool(src.heading.any() or tgt.heading.any() or src.standalone.any()
                               or tgt.standalone.any() or len(np.unique(src.paragraph)) > 1
@@ -378,77 +369,54 @@ class _BandAligner:
         W, m = self.width, self.m
         j = self.lo[rows, None] + np.arange(W)[None, :]  # absolute DP column
         jc = np.minimum(j, m)
-        in_band = (j <= self.hi[rows, None]) & (j <= m)
+        valid = self._valid(rows)
         ri = rows
-        cm_s, cm_t = self.hub_prefix
         pairs = [(a, b) for a, b in cfg.bead_types if a and b]
         a_vals = sorted({a for a, _ in pairs})
         b_vals = sorted({b for _, b in pairs})
-        # One dense product covers every prefix gram G[i - a, j - b] this chunk needs.
+        # Span dot products from a 2-D running sum of the sentence similarities of this block:
+        # dense[x, y] = sum of e_s . e_t over source r0..r0+x-1 and target c0..c0+y-1, which
+        # covers every span G[i - a, j - b] this chunk needs.
         r0 = max(int(rows[0]) - self.max_a, 0)
         c0 = max(int(jc.min()) - self.max_b, 0)
         c1 = int(jc.max()) + 1
-        # Span dot products from 2-D running sums of the sentence similarities of this block:
-        # dense[x, y] = sum of w_s e_s . w_t e_t over source r0..r0+x-1, target c0..c0+y-1,
-        # with the source sentences weighted (by their share of the text) for the source
-        # side's evidence and the target sentences for the target side's.
         sims = self.src.emb[r0:int(rows[-1])] @ self.tgt.emb[c0:c1 - 1].T
+        dense = np.zeros((sims.shape[0] + 1, sims.shape[1] + 1))
+        np.cumsum(np.cumsum(sims, axis=0, dtype=np.float64), axis=1, out=dense[1:, 1:])
         cols = {b: np.maximum(jc - b, 0) - c0 for b in [0] + b_vals}
-
-        def grams(weighted: np.ndarray) -> dict:
-            dense = np.zeros((weighted.shape[0] + 1, weighted.shape[1] + 1))
-            np.cumsum(np.cumsum(weighted, axis=0, dtype=np.float64), axis=1, out=dense[1:, 1:])
-            out_ = {}
-            for a in [0] + a_vals:
-                block = dense[np.maximum(ri - a, 0) - r0]
-                for b in [0] + b_vals:
-                    out_[a, b] = np.take_along_axis(block, cols[b], axis=1)
-            return out_
-
-        if cfg.part_weighting:
-            gram_s = grams(sims * self.weight_s[r0:int(rows[-1]), None])
-            gram_t = grams(sims * self.weight_t[None, c0:c1 - 1])
-        else:
-            gram_s = gram_t = grams(sims)
-        beta = cfg.margin_weight
-        structure = self.structure
+        gram = {}
+        for a in [0] + a_vals:
+            block = dense[np.maximum(ri - a, 0) - r0]
+            for b in [0] + b_vals:
+                gram[a, b] = np.take_along_axis(block, cols[b], axis=1)
+        half_beta = 0.5 * cfg.margin_weight
         rho = model.ratio[ri][:, None]
         if cfg.length_evidence:
             k_len = 0.5 * (1 / model.length_sigma ** 2 - 1 / model.length_null ** 2)
             c_len = np.log(model.length_null / model.length_sigma)
-        ws_prefix, wt_prefix = self.weight_prefix
         hs_prefix, ht_prefix = self.hub_prefix
-        col_terms = {}
-        for b in b_vals:
-            share = b / np.maximum(wt_prefix[jc] - wt_prefix[np.maximum(jc - b, 0)], 1e-9)  # b / total weight
-            col_terms[b] = (1 / T.norm[b][jc], share, share * beta * (ht_prefix[jc] - ht_prefix[np.maximum(jc - b, 0)]),
-                            np.log(T.length[b][jc] + 10) - rho)
+        col_terms = {b: (1 / T.norm[b][jc], half_beta * (ht_prefix[jc] - ht_prefix[np.maximum(jc - b, 0)]),
+                         np.log(T.length[b][jc] + 10) - rho) for b in b_vals}
         out = np.full((len(pairs), len(rows), W), NEG)
         for t, (a, b) in enumerate(pairs):
-            inv_t, share_t, hub_tb, log_t = col_terms[b]
+            inv_t, hub_tb, log_t = col_terms[b]
             inv_s = (1 / S.norm[a][ri])[:, None]
-            share_s = (a / np.maximum(ws_prefix[ri] - ws_prefix[np.maximum(ri - a, 0)], 1e-9))[:, None]
-            hub_sa = share_s * beta * (hs_prefix[ri] - hs_prefix[np.maximum(ri - a, 0)])[:, None]
-            dot_s = gram_s[0, 0] - gram_s[0, b] - gram_s[a, 0] + gram_s[a, b]
-            dot_t = dot_s if gram_t is gram_s else gram_t[0, 0] - gram_t[0, b] - gram_t[a, 0] + gram_t[a, b]
-            # each side's sentences: cos(sentence, other side's span), weighted by their share
-            # of the side's text; the two sides averaged
-            score = 0.5 * (dot_s * (share_s * inv_t) + dot_t * (share_t * inv_s) - hub_tb - hub_sa)
-            score -= model.midpoint * (a + b) / 2
+            hub_sa = (half_beta * (hs_prefix[ri] - hs_prefix[np.maximum(ri - a, 0)]))[:, None]
+            dot = gram[0, 0] - gram[0, b] - gram[a, 0] + gram[a, b]
+            # sum over both sides' sentences of cos(sentence, other side's span), halved
+            score = 0.5 * dot * (inv_t + inv_s)
+            score -= hub_tb
+            score -= hub_sa + model.midpoint * (a + b) / 2
             score *= model.scale
             if cfg.length_evidence:
                 deviation = log_t - np.log(S.length[a][ri] + 10)[:, None]
                 score += np.maximum(c_len - k_len * deviation * deviation, -cfg.length_cap)
-            score -= cfg.merge_cost * (a + b - 2) + cfg.multi_cost * (a > 1 and b > 1)
-            if structure:
-                score -= cfg.paragraph_penalty * (S.crosses_paragraph[a][ri][:, None] | T.crosses_paragraph[b][jc])
-                hs = S.has_heading[a][ri][:, None]
-                ht = T.has_heading[b][jc]
-                heading_bad = ((hs > 0) != (ht > 0)) | (hs > 1) | (ht > 1) | ((hs > 0) & ((a > 1) | (b > 1)))
-                score -= cfg.heading_penalty * heading_bad
-                score -= cfg.standalone_penalty * (S.has_standalone[a][ri][:, None] | T.has_standalone[b][jc])
-            ok = in_band & (ri[:, None] >= a) & (j >= b)
-            out[t] = np.where(ok, score, NEG)
+            score -= cfg.merge_cost * (a + b - 2)
+            if self.structure:
+                score -= _structure_penalty(cfg, a, b, S.crosses_paragraph[a][ri][:, None] | T.crosses_paragraph[b][jc],
+                                            S.has_heading[a][ri][:, None], T.has_heading[b][jc],
+                                            S.has_standalone[a][ri][:, None] | T.has_standalone[b][jc])
+            out[t] = np.where(valid & (ri[:, None] >= a) & (j >= b), score, NEG)
         return out
 
     def _valid(self, rows: np.ndarray) -> np.ndarray:
@@ -562,6 +530,15 @@ class _BandAligner:
         return path
 
 
+def _structure_penalty(config: AlignerConfig, a, b, crosses, src_headings, tgt_headings, standalone):
+    """What a bead of a source and b target sentences pays for the text's structure: crossing a
+    paragraph boundary, a heading paired with body text or merged, a translator's note paired."""
+    heading_bad = (((src_headings > 0) != (tgt_headings > 0)) | (src_headings > 1) | (tgt_headings > 1)
+                   | ((src_headings > 0) & ((a > 1) | (b > 1))))
+    return (config.paragraph_penalty * crosses + config.heading_penalty * heading_bad
+            + config.standalone_penalty * standalone)
+
+
 def _length_llr(ls: np.ndarray, lt: np.ndarray, rho: np.ndarray, model: DocumentModel,
                 config: AlignerConfig) -> np.ndarray:
     """Log-likelihood ratio of a bead's length ratio: true pair against unrelated pair."""
@@ -597,7 +574,7 @@ def _coarse_band(src: SideFeatures, tgt: SideFeatures, config: AlignerConfig) ->
     ft = max(1, round(fs * ratio)) if 1 / 3 <= ratio <= 3 else fs
     coarse_cfg = replace(config, bead_types=((1, 1), (1, 0), (0, 1), (1, 2), (2, 1)), length_evidence=False,
                          paragraph_penalty=0.0, heading_penalty=0.0)
-    path = _search(_pool(src, fs), _pool(tgt, ft), coarse_cfg)
+    path, _ = _search(_pool(src, fs), _pool(tgt, ft), coarse_cfg)
     # For each fine DP row, the fine target columns its coarse bead covers.
     lo = np.full(n + 1, m, np.int64)
     hi = np.zeros(n + 1, np.int64)
@@ -613,15 +590,17 @@ def _coarse_band(src: SideFeatures, tgt: SideFeatures, config: AlignerConfig) ->
     return lo, hi
 
 
-def _search(src: SideFeatures, tgt: SideFeatures, config: AlignerConfig,
-            model: DocumentModel | None = None) -> list[tuple[int, int, int, int]]:
-    """Best path; small problems are searched whole, larger ones in a band."""
+def _search(src: SideFeatures, tgt: SideFeatures, config: AlignerConfig
+            ) -> tuple[list[tuple[int, int, int, int]], DocumentModel]:
+    """Best path and the document model it was scored with; small problems are searched
+    whole, larger ones in a band."""
     n, m = len(src.emb), len(tgt.emb)
     if (n + 1) * (m + 1) <= config.full_cells:
         lo, hi = _band_full(n, m)
     else:
         lo, hi = _coarse_band(src, tgt, config)
-    return _BandAligner(src, tgt, lo, hi, config, model).run()
+    aligner = _BandAligner(src, tgt, lo, hi, config)
+    return aligner.run(), aligner.model
 
 
 def align_features(src: SideFeatures, tgt: SideFeatures,
@@ -665,20 +644,16 @@ def bead_evidence(src: SideFeatures, tgt: SideFeatures, beads: list[tuple[tuple[
     typical = (float(np.median(src.lengths)) if len(src.lengths) else 1.0,
                float(np.median(tgt.lengths)) if len(tgt.lengths) else 1.0)
     se, te = src.emb.astype(np.float64), tgt.emb.astype(np.float64)
+    scorer = _BeadScorer(src, tgt, model, config)
+    ps, pt, ch_s, ch_t = scorer.ps, scorer.pt, scorer.ch_s, scorer.ch_t
     idx = np.flatnonzero(pair)
     if len(idx):
-        ps = np.zeros((len(se) + 1, se.shape[1]))
-        np.cumsum(se, axis=0, out=ps[1:])
-        pt = np.zeros((len(te) + 1, te.shape[1]))
-        np.cumsum(te, axis=0, out=pt[1:])
         i0 = np.array([beads[b][0][0] for b in idx]); i1 = np.array([beads[b][0][-1] + 1 for b in idx])
         j0 = np.array([beads[b][1][0] for b in idx]); j1 = np.array([beads[b][1][-1] + 1 for b in idx])
         vs, vt = ps[i1] - ps[i0], pt[j1] - pt[j0]
         ns = np.maximum(np.linalg.norm(vs, axis=1), 1e-12)
         nt = np.maximum(np.linalg.norm(vt, axis=1), 1e-12)
         dot = np.einsum("ij,ij->i", vs, vt)
-        ch_s = np.concatenate([[0.0], np.cumsum(hub_s)])
-        ch_t = np.concatenate([[0.0], np.cumsum(hub_t)])
         size = (i1 - i0 + j1 - j0) / 2
         per = (0.5 * (dot / nt + dot / ns) - 0.5 * beta * (ch_s[i1] - ch_s[i0] + ch_t[j1] - ch_t[j0])) / size
         similarity[idx] = (per - model.midpoint) / unit
@@ -701,8 +676,8 @@ def bead_evidence(src: SideFeatures, tgt: SideFeatures, beads: list[tuple[tuple[
             value = np.einsum("ij,ij->i", mine[members], other_unit[owner]) - beta * hub[members]
             np.minimum.at(weakest_pair, owner, value)
         weakest[idx] = (weakest_pair - model.midpoint) / unit
-        ls = np.array([src.lengths[i0[q]:i1[q]].sum() + i1[q] - i0[q] - 1 for q in range(len(idx))])
-        lt = np.array([tgt.lengths[j0[q]:j1[q]].sum() + j1[q] - j0[q] - 1 for q in range(len(idx))])
+        ls = scorer.cl_s[i1] - scorer.cl_s[i0] + i1 - i0 - 1
+        lt = scorer.cl_t[j1] - scorer.cl_t[j0] + j1 - j0 - 1
         length[idx] = _length_llr(ls, lt, model.ratio[i1], model, config)
     # Unpaired sentences: the best partner among the other side's sentences in nearby beads.
     current = [0, 0]
@@ -734,7 +709,7 @@ def bead_evidence(src: SideFeatures, tgt: SideFeatures, beads: list[tuple[tuple[
             e += 1
         run[b:e] = e - b
         b = e
-    margin = local_margins(src, tgt, beads, model, config) if k else np.zeros(0)
+    margin = local_margins(src, tgt, beads, model, config, scorer) if k else np.zeros(0)
     return BeadEvidence(pair, similarity, competitor, length, extra, weakest, margin, nearest, run, own_size)
 
 
@@ -782,13 +757,8 @@ def align_with_model(src: SideFeatures, tgt: SideFeatures, config: AlignerConfig
     n, m = len(src.emb), len(tgt.emb)
     if n == 0 or m == 0:
         return [((i,), ()) for i in range(n)] + [((), (j,)) for j in range(m)], None
-    if (n + 1) * (m + 1) <= config.full_cells:
-        lo, hi = _band_full(n, m)
-    else:
-        lo, hi = _coarse_band(src, tgt, config)
-    aligner = _BandAligner(src, tgt, lo, hi, config)
-    path = aligner.run()
-    return [(tuple(range(i0, i1)), tuple(range(j0, j1))) for i0, i1, j0, j1 in path], aligner.model
+    path, model = _search(src, tgt, config)
+    return [(tuple(range(i0, i1)), tuple(range(j0, j1))) for i0, i1, j0, j1 in path], model
 
 
 class _BeadScorer:
@@ -833,16 +803,12 @@ class _BeadScorer:
                 ls = self.cl_s[i1[q]] - self.cl_s[i0[q]] + a[q] - 1
                 lt = self.cl_t[j1[q]] - self.cl_t[j0[q]] + b[q] - 1
                 score = score + _length_llr(ls, lt, model.ratio[i1[q]], model, cfg)
-            score -= cfg.merge_cost * (size - 2) + cfg.multi_cost * ((a[q] > 1) & (b[q] > 1))
+            score -= cfg.merge_cost * (size - 2)
             par_s, par_t = self.src.paragraph, self.tgt.paragraph
             crosses = (par_s[i0[q]] != par_s[i1[q] - 1]) | (par_t[j0[q]] != par_t[j1[q] - 1])
-            score -= cfg.paragraph_penalty * crosses
-            hs = self.h_s[i1[q]] - self.h_s[i0[q]]
-            ht = self.h_t[j1[q]] - self.h_t[j0[q]]
-            bad = ((hs > 0) != (ht > 0)) | (hs > 1) | (ht > 1) | ((hs > 0) & ((a[q] > 1) | (b[q] > 1)))
-            score -= cfg.heading_penalty * bad
             alone = (self.a_s[i1[q]] > self.a_s[i0[q]]) | (self.a_t[j1[q]] > self.a_t[j0[q]])
-            score -= cfg.standalone_penalty * alone
+            score -= _structure_penalty(cfg, a[q], b[q], crosses, self.h_s[i1[q]] - self.h_s[i0[q]],
+                                        self.h_t[j1[q]] - self.h_t[j0[q]], alone)
             out[q] = score
         return out
 
@@ -896,12 +862,12 @@ def _alternatives(spans: list[Span], b: int) -> Iterator[tuple[list[int], list[S
 
 
 def local_margins(src: SideFeatures, tgt: SideFeatures, beads: list[tuple[tuple[int, ...], tuple[int, ...]]],
-                  model: DocumentModel, config: AlignerConfig) -> np.ndarray:
+                  model: DocumentModel, config: AlignerConfig, scorer: "_BeadScorer | None" = None) -> np.ndarray:
     """For every bead, how much better (nats) the alignment is with it than with the best
     local alternative: a boundary moved by one sentence (to or from a neighbouring bead, or
     into a run of unmatched sentences), the bead merged with a neighbour, split in two, or
     left unmatched. A small margin means another reading is nearly as likely."""
-    scorer = _BeadScorer(src, tgt, model, config)
+    scorer = scorer or _BeadScorer(src, tgt, model, config)
     spans: list[Span] = []
     i = j = 0
     for s, t in beads:
