@@ -73,7 +73,7 @@ def collect():
             emb = encoder.encode([s.text for s in doc.src] + [t.text for t in doc.tgt])
             src, tgt = _features(doc.src, emb[: len(doc.src)]), _features(doc.tgt, emb[len(doc.src):])
             beads, model = align_with_model(src, tgt, config)
-            ev = bead_evidence(src, tgt, beads, model, config)
+            ev = bead_evidence(beads, model, config)
             gold = set(doc.gold)
             unpaired_src = {i for s, t in doc.gold if not t for i in s}
             unpaired_tgt = {j for s, t in doc.gold if not s for j in t}

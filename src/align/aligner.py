@@ -129,6 +129,9 @@ class DocumentModel:
     length_null: float  # spread of the log length ratio of unrelated pairs
     anchors: int
     margins: tuple[np.ndarray, np.ndarray] = field(repr=False, default=None)
+    # The two sides as the model saw them (centred): whatever scores beads with this model
+    # (confidence, local margins) must use these, not the encoder's raw embeddings.
+    sides: tuple[SideFeatures, SideFeatures] = field(repr=False, default=None)
 
     def summary(self) -> dict[str, float]:
         return {"anchors": self.anchors, "pair_median": round(self.pair_median, 4),
@@ -334,7 +337,7 @@ def fit_model(src: SideFeatures, tgt: SideFeatures, ai: np.ndarray, aj: np.ndarr
         sigma = config.prior_length_sigma
     spread_null = float(np.sqrt(np.var(np.log(ls + 10)) + np.var(np.log(lt + 10)))) if n > 1 and m > 1 else 0.0
     return DocumentModel(scale, midpoint, pair_median, null_median, ratio, sigma,
-                         max(spread_null, 1.5 * sigma), k, (hub_s, hub_t))
+                         max(spread_null, 1.5 * sigma), k, (hub_s, hub_t), (src, tgt))
 
 
 class _BandAligner:
@@ -630,9 +633,11 @@ class BeadEvidence:
     size: np.ndarray  # unpaired: log of its length over its side's median sentence length
 
 
-def bead_evidence(src: SideFeatures, tgt: SideFeatures, beads: list[tuple[tuple[int, ...], tuple[int, ...]]],
-                  model: DocumentModel, config: AlignerConfig, neighbourhood: int = 3) -> BeadEvidence:
-    """Evidence for given beads (an alignment of ours, or one read from a translation memory)."""
+def bead_evidence(beads: list[tuple[tuple[int, ...], tuple[int, ...]]], model: DocumentModel,
+                  config: AlignerConfig, neighbourhood: int = 3) -> BeadEvidence:
+    """Evidence for given beads (an alignment of ours, or one read from a translation memory),
+    on the sides the model was estimated on."""
+    src, tgt = model.sides
     k = len(beads)
     unit = max(model.pair_median - model.null_median, 1e-6)
     hub_s, hub_t = model.margins
@@ -709,7 +714,7 @@ def bead_evidence(src: SideFeatures, tgt: SideFeatures, beads: list[tuple[tuple[
             e += 1
         run[b:e] = e - b
         b = e
-    margin = local_margins(src, tgt, beads, model, config, scorer) if k else np.zeros(0)
+    margin = local_margins(beads, model, config, scorer) if k else np.zeros(0)
     return BeadEvidence(pair, similarity, competitor, length, extra, weakest, margin, nearest, run, own_size)
 
 
@@ -731,6 +736,17 @@ def path_band(beads: list[tuple[tuple[int, ...], tuple[int, ...]]], n: int, m: i
     return lo, hi
 
 
+def model_for_beads(src: SideFeatures, tgt: SideFeatures, beads: list[tuple[tuple[int, ...], tuple[int, ...]]],
+                    config: AlignerConfig) -> DocumentModel | None:
+    """The document model of an alignment made elsewhere (a translation memory), estimated in
+    a band around its beads; None when a side is empty."""
+    src, tgt = centred(src, config), centred(tgt, config)
+    n, m = len(src.emb), len(tgt.emb)
+    if n == 0 or m == 0:
+        return None
+    return estimate_model(src, tgt, config, path_band(beads, n, m, config.band_margin))
+
+
 def centred(side: SideFeatures, config: AlignerConfig) -> SideFeatures:
     """The side with its mean embedding taken out (rows renormalised).
 
@@ -750,8 +766,7 @@ def centred(side: SideFeatures, config: AlignerConfig) -> SideFeatures:
 
 def align_with_model(src: SideFeatures, tgt: SideFeatures, config: AlignerConfig | None = None
                      ) -> tuple[list[tuple[tuple[int, ...], tuple[int, ...]]], DocumentModel | None]:
-    """The beads and the document model they were scored with (None when a side is empty).
-    The model's embeddings are `centred`; pass `centred(side)` to anything that uses it."""
+    """The beads and the document model they were scored with (None when a side is empty)."""
     config = config or AlignerConfig()
     src, tgt = centred(src, config), centred(tgt, config)
     n, m = len(src.emb), len(tgt.emb)
@@ -861,13 +876,13 @@ def _alternatives(spans: list[Span], b: int) -> Iterator[tuple[list[int], list[S
                 yield [b], [(i0, cut_i, j0, cut_j), (cut_i, i1, cut_j, j1)]
 
 
-def local_margins(src: SideFeatures, tgt: SideFeatures, beads: list[tuple[tuple[int, ...], tuple[int, ...]]],
-                  model: DocumentModel, config: AlignerConfig, scorer: "_BeadScorer | None" = None) -> np.ndarray:
+def local_margins(beads: list[tuple[tuple[int, ...], tuple[int, ...]]], model: DocumentModel,
+                  config: AlignerConfig, scorer: "_BeadScorer | None" = None) -> np.ndarray:
     """For every bead, how much better (nats) the alignment is with it than with the best
     local alternative: a boundary moved by one sentence (to or from a neighbouring bead, or
     into a run of unmatched sentences), the bead merged with a neighbour, split in two, or
     left unmatched. A small margin means another reading is nearly as likely."""
-    scorer = scorer or _BeadScorer(src, tgt, model, config)
+    scorer = scorer or _BeadScorer(*model.sides, model, config)
     spans: list[Span] = []
     i = j = 0
     for s, t in beads:

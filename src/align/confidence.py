@@ -24,12 +24,12 @@ import math
 
 import numpy as np
 
-from .aligner import AlignerConfig, DocumentModel, SideFeatures, bead_evidence
+from .aligner import AlignerConfig, DocumentModel, bead_evidence
 
 # Fitted by bench/calibrate.py.
-PAIR_COEF = {"margin": 4.012, "similarity": 1.447, "extra": 0.103, "merge_weakest": 0.859, "merge_margin": -0.867,
-             "intercept": 0.101}
-SKIP_COEF = {"nearest": -6.626, "margin": 4.314, "size": 3.185, "log_run": 0.71, "intercept": 1.169}
+PAIR_COEF = {"margin": 3.726, "similarity": 1.575, "extra": 0.09, "merge_weakest": 0.111, "merge_margin": -0.363,
+             "intercept": 0.088}
+SKIP_COEF = {"nearest": -5.769, "margin": 4.528, "size": 2.504, "log_run": 0.566, "intercept": 0.621}
 PAIR_TERMS = ("margin", "similarity", "extra", "merge_weakest", "merge_margin")
 SKIP_TERMS = ("nearest", "margin", "size", "log_run")
 
@@ -58,13 +58,13 @@ def confidences_from_evidence(ev, pair_coef: dict = PAIR_COEF, skip_coef: dict =
     return np.where(ev.pair, pair, skip)
 
 
-def bead_confidences(src: SideFeatures, tgt: SideFeatures, beads: list[tuple[tuple[int, ...], tuple[int, ...]]],
-                     model: DocumentModel | None, config: AlignerConfig) -> list[float]:
+def bead_confidences(beads: list[tuple[tuple[int, ...], tuple[int, ...]]], model: DocumentModel | None,
+                     config: AlignerConfig) -> list[float]:
     """One confidence per bead. Without a model (a side is empty) every bead is unpaired and
     certain to be so."""
     if model is None or not beads:
         return [1.0] * len(beads)
-    ev = bead_evidence(src, tgt, beads, model, config)
+    ev = bead_evidence(beads, model, config)
     return [float(c) for c in confidences_from_evidence(ev)]
 
 

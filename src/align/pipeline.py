@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .aligner import AlignerConfig, SideFeatures, align_with_model, estimate_model, path_band
+from .aligner import AlignerConfig, SideFeatures, align_with_model, model_for_beads
 from .confidence import PAIR_COEF, SKIP_COEF, bead_confidences
 from .embed import Encoder, encoder_languages, make_encoder
 from .errors import AlignError
@@ -46,7 +46,7 @@ class Aligner:
         src_side = _features(src, src_emb)
         tgt_side = _features(tgt, tgt_emb)
         ids, model = align_with_model(src_side, tgt_side, self.config)
-        scores = bead_confidences(src_side, tgt_side, ids, model, self.config)
+        scores = bead_confidences(ids, model, self.config)
         beads = [Bead(s, t, round(float(c), 4)) for (s, t), c in zip(ids, scores)]
         return Alignment(name, self.src_lang, self.tgt_lang, src, tgt, beads,
                          meta=_record(self.encoder.name, self.config, model), embeddings=(src_emb, tgt_emb))
@@ -66,12 +66,8 @@ def embed_and_score(alignment: Alignment, encoder: Encoder, config: AlignerConfi
     vectors = encoder.encode([s.text for s in alignment.src] + [t.text for t in alignment.tgt])
     src_emb, tgt_emb = vectors[: len(alignment.src)], vectors[len(alignment.src):]
     ids = [(b.src, b.tgt) for b in alignment.beads]
-    src_side, tgt_side = _features(alignment.src, src_emb), _features(alignment.tgt, tgt_emb)
-    n, m = len(alignment.src), len(alignment.tgt)
-    model = None
-    if n and m:
-        model = estimate_model(src_side, tgt_side, config, path_band(ids, n, m, config.band_margin))
-    scores = bead_confidences(src_side, tgt_side, ids, model, config)
+    model = model_for_beads(_features(alignment.src, src_emb), _features(alignment.tgt, tgt_emb), ids, config)
+    scores = bead_confidences(ids, model, config)
     alignment.beads = [Bead(s, t, round(float(c), 4)) for (s, t), c in zip(ids, scores)]
     alignment.embeddings = (src_emb, tgt_emb)
     return alignment
