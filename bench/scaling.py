@@ -123,7 +123,7 @@ def build(case: str, n_target: int, emb: dict, gold: list, seed: int = 0):
     else:
         last_src, last_tgt, last_beads = n0, m0, len(gold)
     rng = np.random.default_rng(seed)
-    srcs, tgts, sl, tl, gold_out = [], [], [], [], []
+    srcs, tgts, sl, tl, sm, tm, gold_out = [], [], [], [], [], [], []
     for k in range(copies):
         ns, nt, nb = (last_src, last_tgt, last_beads) if k == copies - 1 else (n0, m0, len(gold))
         es, et = emb["src"][:ns], emb["tgt"][:nt]
@@ -135,10 +135,12 @@ def build(case: str, n_target: int, emb: dict, gold: list, seed: int = 0):
             et /= np.linalg.norm(et, axis=1, keepdims=True)
         srcs.append(es.astype(np.float32)); tgts.append(et.astype(np.float32))
         sl.append(emb["src_len"][:ns]); tl.append(emb["tgt_len"][:nt])
+        sm.append(emb["src_marks"][:ns]); tm.append(emb["tgt_marks"][:nt])
         for s, t in beads_in_copy[:nb]:
             gold_out.append((tuple(x + k * n0 for x in s), tuple(y + k * m0 for y in t)))
     return (np.ascontiguousarray(np.concatenate(srcs)), np.concatenate(sl),
-            np.ascontiguousarray(np.concatenate(tgts)), np.concatenate(tl), gold_out)
+            np.ascontiguousarray(np.concatenate(tgts)), np.concatenate(tl), gold_out,
+            np.concatenate(sm), np.concatenate(tm))
 
 
 # ---- scoring (Vecalign convention) -------------------------------------------------------
@@ -196,15 +198,18 @@ def child(case: str, size: int, emb_file: Path, repeat: int) -> dict:
     import gc
     import tracemalloc
 
-    from align.aligner import AlignerConfig, SideFeatures, align_features
+    from align.aligner import AlignerConfig, SideFeatures, align_features, mark_counts
 
     z = np.load(emb_file)
     emb = {k: z[k] for k in z.files}
+    # The marks of each sentence (language-neutral punctuation and numbers), as the pipeline gives them.
+    emb["src_marks"] = mark_counts(read_lines(DATA / "dev.de"))
+    emb["tgt_marks"] = mark_counts(read_lines(DATA / "dev.fr"))
     gold = read_gold(DATA / "dev.defr")
-    es, sl, et, tl, gold_syn = build(case, size, emb, gold)
+    es, sl, et, tl, gold_syn, sm, tm = build(case, size, emb, gold)
     del z, emb
     cfg = AlignerConfig()
-    src, tgt = SideFeatures(es, sl), SideFeatures(et, tl)
+    src, tgt = SideFeatures(es, sl, marks=sm), SideFeatures(et, tl, marks=tm)
     n, m = len(es), len(et)
     coarse = (n + 1) * (m + 1) > cfg.full_cells
 

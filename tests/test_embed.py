@@ -104,9 +104,15 @@ def test_make_encoder_specs(tmp_path):
     assert not (tmp_path / "embeddings.sqlite").exists()  # the cache opens on first use only
 
 
-@pytest.mark.parametrize("spec", ["labse", "st:", "", "USE"])
+@pytest.mark.parametrize("spec", ["labse", "", "USE"])
 def test_make_encoder_rejects_unknown_spec(spec):
     with pytest.raises(AlignError, match="unknown encoder"):
+        make_encoder(spec, use_cache=False)
+
+
+@pytest.mark.parametrize("spec, message", [("st:", "'st' needs a model"), ("use:x", "'use' takes no argument")])
+def test_make_encoder_rejects_bad_argument(spec, message):
+    with pytest.raises(AlignError, match=message):
         make_encoder(spec, use_cache=False)
 
 

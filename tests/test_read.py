@@ -192,7 +192,9 @@ def test_empty_or_whitespace_document(tmp_path: Path, name: str) -> None:
 @pytest.mark.parametrize("name", ["a.txt", "a.md", "a.html"])
 def test_undecodable_bytes(tmp_path: Path, name: str) -> None:
     path = write(tmp_path / name, b"<p>Gr\xfc\xdfe aus Berlin</p>\n")
-    assert error_of(path) == "not valid UTF-8 (undecodable byte at offset 5)"
+    message = error_of(path)
+    assert message.startswith("not valid UTF-8 (undecodable byte at offset 5); it looks like ")
+    assert "use --encoding" in message
 
 
 def test_undecodable_bytes_in_declared_charset(tmp_path: Path) -> None:

@@ -33,7 +33,8 @@ the fine search runs in a band around the projected coarse path.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
@@ -67,12 +68,15 @@ class AlignerConfig:
     evidence_scale: float = 0.42
     # Length evidence: floor of the log-likelihood ratio; window (anchors) of the local ratio.
     length_evidence: bool = True
-    length_cap: float = 4.3
+    length_cap: float = 5.16
+    # Marks (`mark_counts`): weight of their log-likelihood ratio, and its add-alpha smoothing.
+    mark_weight: float = 0.7
+    mark_smoothing: float = 2.0
     ratio_window: int = 50
     # Priors (nats).
-    merge_cost: float = 2.0  # per sentence beyond 1:1
-    skip_open: float = 10.3  # the first unmatched sentence of a run
-    skip_extend: float = 4.0  # each further one in the same run
+    merge_cost: float = 1.786  # per sentence beyond 1:1
+    skip_open: float = 8.371  # the first unmatched sentence of a run
+    skip_extend: float = 5.0  # each further one in the same run
     paragraph_penalty: float = 6.0  # a merge that spans a paragraph boundary
     heading_penalty: float = 3.0  # a heading paired with a non-heading, or merged
     standalone_penalty: float = 100.0  # a bead pairing a sentence marked standalone
@@ -107,9 +111,11 @@ class SideFeatures:
     paragraph: np.ndarray | None = None  # (n,) block ids
     heading: np.ndarray | None = None  # (n,) bool
     standalone: np.ndarray | None = None  # (n,) bool: never paired (a translator's note)
+    marks: np.ndarray | None = None  # (n, K) counts of language-neutral marks (`mark_counts`)
 
     def __post_init__(self) -> None:
         n = len(self.emb)
+        self.marks = np.zeros((n, 0), np.int32) if self.marks is None else np.asarray(self.marks, np.int32)
         self.standalone = np.zeros(n, bool) if self.standalone is None else np.asarray(self.standalone, bool)
         self.lengths = np.asarray(self.lengths, dtype=np.float64)
         self.paragraph = np.zeros(n, np.int64) if self.paragraph is None else np.asarray(self.paragraph)
@@ -128,6 +134,10 @@ class DocumentModel:
     length_sigma: float  # spread of the log length ratio of true pairs
     length_null: float  # spread of the log length ratio of unrelated pairs
     anchors: int
+    # Marks: LLR of (source count, target count), both capped at MARK_CAP, for the classes
+    # that say something in this document (`mark_classes`, columns of SideFeatures.marks).
+    mark_table: np.ndarray | None = field(repr=False, default=None)  # (K', MARK_CAP+1, MARK_CAP+1)
+    mark_classes: np.ndarray | None = field(repr=False, default=None)
     margins: tuple[np.ndarray, np.ndarray] = field(repr=False, default=None)
     # The two sides as the model saw them (centred): whatever scores beads with this model
     # (confidence, local margins) must use these, not the encoder's raw embeddings.
@@ -194,6 +204,47 @@ class _SpanStats:
                 alone[a:] = standalone[a:] > standalone[:-a]
             self.has_heading[a] = hh
             self.has_standalone[a] = alone
+
+
+# Marks that survive translation in most languages: each class's agreement within a bead is
+# weighed by how much better the document's anchors agree on it than its nulls do.
+MARK_CLASSES: tuple[str, ...] = ("?？", "!！", "(（", "\"“”«»„‹›「」『』", ":：", ";；")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def mark_counts(texts: Iterable[str]) -> np.ndarray:
+    """(n, K) counts per sentence: each class of MARK_CLASSES, then numbers."""
+    rows = []
+    for text in texts:
+        rows.append([sum(text.count(c) for c in chars) for chars in MARK_CLASSES] + [len(_NUMBER.findall(text))])
+    return np.array(rows, np.int32).reshape(-1, len(MARK_CLASSES) + 1)
+
+
+def _mark_bins(cs: np.ndarray, ct: np.ndarray) -> np.ndarray:
+    """0: neither side has the mark; 1: same count; 2: off by one; 3: off by more."""
+    d = np.abs(cs - ct)
+    return np.where(d >= 2, 3, np.where(d == 1, 2, np.where(cs == 0, 0, 1)))
+
+
+MARK_CAP = 7  # counts above this are taken as this many
+_MARK_MIN_LLR = 0.05  # a class whose table stays below this everywhere is left out
+
+
+def _mark_llr(cs: np.ndarray, ct: np.ndarray, model: DocumentModel) -> np.ndarray:
+    """The marks' LLR of span counts cs (n, K) against ct (n, K)."""
+    side = MARK_CAP + 1
+    total = None
+    for slot, c in enumerate(model.mark_classes):
+        code = np.minimum(cs[..., c], MARK_CAP) * side + np.minimum(ct[..., c], MARK_CAP)
+        value = np.take(model.mark_table[slot].ravel(), code)
+        total = value if total is None else total + value
+    return total
+
+
+def _prefix(values: np.ndarray) -> np.ndarray:
+    out = np.zeros((len(values) + 1,) + values.shape[1:], np.int32)
+    np.cumsum(values, axis=0, out=out[1:])
+    return out
 
 
 def _band_full(n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
@@ -302,6 +353,7 @@ def fit_model(src: SideFeatures, tgt: SideFeatures, ai: np.ndarray, aj: np.ndarr
     cos = np.einsum("ij,ij->i", se[ai], te[aj])
     pairs = np.concatenate([cos - beta * hub_s[ai], cos - beta * hub_t[aj]])
     nulls = []
+    null_ij = []
     # Medians need no more than a few thousand samples: long documents use every k-th anchor.
     every = max(1, len(ai) // 2000)
     ai, aj, full_ai, full_aj = ai[::every], aj[::every], ai, aj
@@ -310,9 +362,11 @@ def fit_model(src: SideFeatures, tgt: SideFeatures, ai: np.ndarray, aj: np.ndarr
             jj = aj + sign * d
             ok = (jj >= 0) & (jj < m)
             nulls.append(np.einsum("ij,ij->i", se[ai[ok]], te[jj[ok]]) - beta * hub_s[ai[ok]])
+            null_ij.append((ai[ok], jj[ok]))
             ii = ai + sign * d
             ok = (ii >= 0) & (ii < n)
             nulls.append(np.einsum("ij,ij->i", se[ii[ok]], te[aj[ok]]) - beta * hub_t[aj[ok]])
+            null_ij.append((ii[ok], aj[ok]))
     null = np.concatenate(nulls) if nulls else np.zeros(0)
     ai, aj = full_ai, full_aj
     k, w = len(ai), config.prior_weight
@@ -336,8 +390,28 @@ def fit_model(src: SideFeatures, tgt: SideFeatures, ai: np.ndarray, aj: np.ndarr
         ratio = np.full(n + 1, float(np.log((lt.sum() + 10) / (ls.sum() + 10))))
         sigma = config.prior_length_sigma
     spread_null = float(np.sqrt(np.var(np.log(ls + 10)) + np.var(np.log(lt + 10)))) if n > 1 and m > 1 else 0.0
+    table = mark_classes = None
+    if src.marks.shape[1] and k and null_ij and sum(len(x) for x, _ in null_ij):
+        K = src.marks.shape[1]
+        ni = np.concatenate([x for x, _ in null_ij]); nj = np.concatenate([y for _, y in null_ij])
+        a_bins = _mark_bins(src.marks[ai], tgt.marks[aj])
+        n_bins = _mark_bins(src.marks[ni], tgt.marks[nj])
+        alpha = config.mark_smoothing
+        table = np.zeros((K, 4))
+        for c in range(K):
+            pa = np.bincount(a_bins[:, c], minlength=4) + alpha
+            # nulls outnumber anchors: count them at the anchors' total, so a bin neither has stays at 0
+            pn = np.bincount(n_bins[:, c], minlength=4) * (len(a_bins) / len(n_bins)) + alpha
+            table[c] = np.log(pa / pa.sum()) - np.log(pn / pn.sum())
+        table[:, 0] = 0.0  # a mark neither side has says nothing (and must not reward splitting)
+        table *= config.mark_weight
+        counts = np.arange(MARK_CAP + 1)
+        pair_bins = _mark_bins(counts[:, None], counts[None, :])
+        keep = np.flatnonzero(np.abs(table).max(axis=1) >= _MARK_MIN_LLR)
+        mark_classes = keep if len(keep) else None
+        table = table[keep][:, pair_bins] if len(keep) else None
     return DocumentModel(scale, midpoint, pair_median, null_median, ratio, sigma,
-                         max(spread_null, 1.5 * sigma), k, (hub_s, hub_t), (src, tgt))
+                         max(spread_null, 1.5 * sigma), k, table, mark_classes, (hub_s, hub_t), (src, tgt))
 
 
 class _BandAligner:
@@ -353,6 +427,18 @@ class _BandAligner:
         self.T = _SpanStats(tgt, self.max_b)
         self.model = estimate_model(src, tgt, config, (lo, hi))
         self.hub_prefix = tuple(np.concatenate([[0.0], np.cumsum(h)]) for h in self.model.margins)
+        # Capped mark counts of every span ending at each position, class-major (int16);
+        # source codes premultiplied by the table's row size, so a lookup is one addition.
+        classes = self.model.mark_classes
+        self.mark_codes: tuple[dict, dict] = ({}, {})
+        if classes is not None:
+            for side, codes, lengths, scale in ((src, self.mark_codes[0], range(1, self.max_a + 1), MARK_CAP + 1),
+                                                (tgt, self.mark_codes[1], range(1, self.max_b + 1), 1)):
+                prefix = np.ascontiguousarray(_prefix(side.marks)[:, classes].T)
+                positions = np.arange(prefix.shape[1])
+                for size in lengths:
+                    span = prefix - prefix[:, np.maximum(positions - size, 0)]
+                    codes[size] = (np.minimum(span, MARK_CAP) * scale).astype(np.int16)
         # Paragraph, heading and translator's-note penalties only where the text has them.
         self.structure = bool(src.heading.any() or tgt.heading.any() or src.standalone.any()
                               or tgt.standalone.any() or len(np.unique(src.paragraph)) > 1
@@ -401,6 +487,12 @@ class _BandAligner:
         col_terms = {b: (1 / T.norm[b][jc], half_beta * (ht_prefix[jc] - ht_prefix[np.maximum(jc - b, 0)]),
                          np.log(T.length[b][jc] + 10) - rho) for b in b_vals}
         out = np.full((len(pairs), len(rows), W), NEG)
+        if model.mark_table is not None:
+            # Capped span counts, class-major: source codes premultiplied by the table's row size.
+            codes_s, codes_t = self.mark_codes
+            mark_s = {a: codes_s[a][:, ri] for a in a_vals}
+            mark_t = {b: np.take(codes_t[b], jc, axis=1) for b in b_vals}
+            tables = [t.ravel() for t in model.mark_table]
         for t, (a, b) in enumerate(pairs):
             inv_t, hub_tb, log_t = col_terms[b]
             inv_s = (1 / S.norm[a][ri])[:, None]
@@ -414,6 +506,9 @@ class _BandAligner:
             if cfg.length_evidence:
                 deviation = log_t - np.log(S.length[a][ri] + 10)[:, None]
                 score += np.maximum(c_len - k_len * deviation * deviation, -cfg.length_cap)
+            if model.mark_table is not None:
+                for k, table in enumerate(tables):
+                    score += np.take(table, mark_s[a][k][:, None] + mark_t[b][k])
             score -= cfg.merge_cost * (a + b - 2)
             if self.structure:
                 score -= _structure_penalty(cfg, a, b, S.crosses_paragraph[a][ri][:, None] | T.crosses_paragraph[b][jc],
@@ -427,8 +522,10 @@ class _BandAligner:
         return (j <= self.hi[rows, None]) & (j <= self.m)
 
     # ---- dynamic programme -------------------------------------------------------------
-    def run(self) -> list[tuple[int, int, int, int]]:
-        """Best path as (i0, i1, j0, j1) spans.
+    def run(self, free_ends: bool = False) -> list[tuple[int, int, int, int]]:
+        """Best path as (i0, i1, j0, j1) spans. `free_ends`: unmatched sentences before the
+        first pair and after the last cost nothing (a translation inside a longer text: the
+        rest of that text is context, not omissions).
 
         Three states per cell (Gotoh's affine gaps): M, the last bead is a pair (or the start);
         X, the last bead is 1:0; Y, the last bead is 0:1. Opening a run of unmatched sentences
@@ -457,6 +554,8 @@ class _BandAligner:
             DM[0] = 0.0
             y = y_row(np.where(np.arange(W) == 0, 0.0, NEG))
             y[~self._valid(np.array([0]))[0]] = NEG
+            if free_ends:
+                y = np.where(np.isfinite(y) & (y > NEG / 2), 0.0, y)
             DY[:W] = y
             best[:W] = np.maximum(DM[:W], DY[:W])
         pairs = [(a, b) for a, b in cfg.bead_types if a and b]
@@ -483,6 +582,8 @@ class _BandAligner:
                 m_row = cand[arg, cols]
                 p = up[k]
                 x_row = np.maximum(np.maximum(DM[p], DY[p]) - open_, DX[p] - ext)
+                if free_ends and lo[i] == 0:
+                    x_row[0] = 0.0  # source sentences before the first pair
                 bad = ~valid[k]
                 m_row[bad] = NEG
                 x_row[bad] = NEG
@@ -492,10 +593,20 @@ class _BandAligner:
                 DM[cells], DX[cells], DY[cells] = m_row, x_row, y_row_
                 best[cells] = np.maximum(np.maximum(m_row, x_row), y_row_)
                 back[i] = type_ids[arg]
-        return self._trace(DM, DX, DY, back)
+        return self._trace(DM, DX, DY, back, free_ends)
 
-    def _trace(self, DM, DX, DY, back) -> list[tuple[int, int, int, int]]:
+    def _trace(self, DM, DX, DY, back, free_ends: bool = False) -> list[tuple[int, int, int, int]]:
         i, j, lo, W = self.n, self.m, self.lo, self.width
+        tail: list[tuple[int, int, int, int]] = []
+        if free_ends:
+            # End where the best pair ends; what follows on either side is unmatched, free.
+            best, where = NEG, (i, j)
+            for r in range(self.n + 1):
+                for c in ([self.m] if r < self.n else range(lo[r], min(self.hi[r], self.m) + 1)):
+                    if lo[r] <= c <= self.hi[r] and DM[r * W + c - lo[r]] > best:
+                        best, where = DM[r * W + c - lo[r]], (r, c)
+            i, j = where
+            tail = [(r, r + 1, j, j) for r in range(i, self.n)] + [(self.n, self.n, c, c + 1) for c in range(j, self.m)]
         open_, ext = self.cfg.skip_open, self.cfg.skip_extend
 
         def cell(r: int, c: int) -> int:
@@ -530,7 +641,7 @@ class _BandAligner:
                 state = first_best((DM[k] - open_, DX[k] - open_, DY[k] - ext))
                 j -= 1
         path.reverse()
-        return path
+        return path + tail
 
 
 def _structure_penalty(config: AlignerConfig, a, b, crosses, src_headings, tgt_headings, standalone):
@@ -577,7 +688,10 @@ def _coarse_band(src: SideFeatures, tgt: SideFeatures, config: AlignerConfig) ->
     ft = max(1, round(fs * ratio)) if 1 / 3 <= ratio <= 3 else fs
     coarse_cfg = replace(config, bead_types=((1, 1), (1, 0), (0, 1), (1, 2), (2, 1)), length_evidence=False,
                          paragraph_penalty=0.0, heading_penalty=0.0)
-    path, _ = _search(_pool(src, fs), _pool(tgt, ft), coarse_cfg)
+    # A side several times the other holds the translation somewhere inside: at block level the
+    # text around it is free to skip, so that no block is pulled to the start or the end.
+    inside = not 1 / 3 <= ratio <= 3
+    path, _ = _search(_pool(src, fs), _pool(tgt, ft), coarse_cfg, free_ends=inside)
     # For each fine DP row, the fine target columns its coarse bead covers.
     lo = np.full(n + 1, m, np.int64)
     hi = np.zeros(n + 1, np.int64)
@@ -593,7 +707,7 @@ def _coarse_band(src: SideFeatures, tgt: SideFeatures, config: AlignerConfig) ->
     return lo, hi
 
 
-def _search(src: SideFeatures, tgt: SideFeatures, config: AlignerConfig
+def _search(src: SideFeatures, tgt: SideFeatures, config: AlignerConfig, free_ends: bool = False
             ) -> tuple[list[tuple[int, int, int, int]], DocumentModel]:
     """Best path and the document model it was scored with; small problems are searched
     whole, larger ones in a band."""
@@ -603,7 +717,7 @@ def _search(src: SideFeatures, tgt: SideFeatures, config: AlignerConfig
     else:
         lo, hi = _coarse_band(src, tgt, config)
     aligner = _BandAligner(src, tgt, lo, hi, config)
-    return aligner.run(), aligner.model
+    return aligner.run(free_ends), aligner.model
 
 
 def align_features(src: SideFeatures, tgt: SideFeatures,
@@ -631,6 +745,12 @@ class BeadEvidence:
     nearest: np.ndarray  # unpaired: best similarity to a sentence of the other side nearby
     run: np.ndarray  # unpaired: length of the run of unpaired sentences on its side
     size: np.ndarray  # unpaired: log of its length over its side's median sentence length
+    # The document: share of its beads that are 1:1. Where a translation runs sentence by
+    # sentence, a bead's margin over its alternatives says more than where merges abound.
+    one_to_one: float = 1.0
+    # pairs: the similarity evidence of the bead in nats (the DP's own term; below 0 its
+    # content looks less like a translation than like an unrelated pair)
+    content: np.ndarray | None = None
 
 
 def bead_evidence(beads: list[tuple[tuple[int, ...], tuple[int, ...]]], model: DocumentModel,
@@ -643,7 +763,7 @@ def bead_evidence(beads: list[tuple[tuple[int, ...], tuple[int, ...]]], model: D
     hub_s, hub_t = model.margins
     beta = config.margin_weight
     pair = np.array([bool(s) and bool(t) for s, t in beads], bool)
-    similarity, competitor, length, weakest = np.zeros(k), np.zeros(k), np.zeros(k), np.zeros(k)
+    similarity, competitor, length, weakest, content = (np.zeros(k) for _ in range(5))
     extra = np.array([max(len(s) + len(t) - 2, 0) for s, t in beads], float)
     nearest, run, own_size = np.zeros(k), np.zeros(k), np.zeros(k)
     typical = (float(np.median(src.lengths)) if len(src.lengths) else 1.0,
@@ -662,6 +782,7 @@ def bead_evidence(beads: list[tuple[tuple[int, ...], tuple[int, ...]]], model: D
         size = (i1 - i0 + j1 - j0) / 2
         per = (0.5 * (dot / nt + dot / ns) - 0.5 * beta * (ch_s[i1] - ch_s[i0] + ch_t[j1] - ch_t[j0])) / size
         similarity[idx] = (per - model.midpoint) / unit
+        content[idx] = model.scale * size * (per - model.midpoint)
         us, ut = vs / ns[:, None], vt / nt[:, None]
         best = np.full(len(idx), -np.inf)
         for col in (j0 - 1, j1):  # target sentences just outside the bead, against the source span
@@ -715,7 +836,9 @@ def bead_evidence(beads: list[tuple[tuple[int, ...], tuple[int, ...]]], model: D
         run[b:e] = e - b
         b = e
     margin = local_margins(beads, model, config, scorer) if k else np.zeros(0)
-    return BeadEvidence(pair, similarity, competitor, length, extra, weakest, margin, nearest, run, own_size)
+    one_to_one = float(np.mean([len(s) == 1 and len(t) == 1 for s, t in beads])) if k else 1.0
+    return BeadEvidence(pair, similarity, competitor, length, extra, weakest, margin, nearest, run, own_size,
+                        one_to_one, content)
 
 
 def path_band(beads: list[tuple[tuple[int, ...], tuple[int, ...]]], n: int, m: int,
@@ -795,6 +918,7 @@ class _BeadScorer:
         self.a_s = np.concatenate([[0], np.cumsum(src.standalone.astype(np.int64))])
         self.a_t = np.concatenate([[0], np.cumsum(tgt.standalone.astype(np.int64))])
         self.allowed = {ab for ab in config.bead_types if ab[0] and ab[1]}
+        self.mk_s, self.mk_t = _prefix(src.marks), _prefix(tgt.marks)
 
     def pairs(self, i0, i1, j0, j1) -> np.ndarray:
         """Scores of pair beads [i0, i1) x [j0, j1) (arrays); -inf for shapes not allowed."""
@@ -818,6 +942,9 @@ class _BeadScorer:
                 ls = self.cl_s[i1[q]] - self.cl_s[i0[q]] + a[q] - 1
                 lt = self.cl_t[j1[q]] - self.cl_t[j0[q]] + b[q] - 1
                 score = score + _length_llr(ls, lt, model.ratio[i1[q]], model, cfg)
+            if model.mark_table is not None:
+                score = score + _mark_llr(self.mk_s[i1[q]] - self.mk_s[i0[q]], self.mk_t[j1[q]] - self.mk_t[j0[q]],
+                                          model)
             score -= cfg.merge_cost * (size - 2)
             par_s, par_t = self.src.paragraph, self.tgt.paragraph
             crosses = (par_s[i0[q]] != par_s[i1[q] - 1]) | (par_t[j0[q]] != par_t[j1[q] - 1])

@@ -15,6 +15,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +25,7 @@ from .checks.names import check_names
 from .checks.numbers import check_numbers
 from .checks.structure import Thresholds, left_out_parts, pair_issues, pair_stats, unmatched_issues
 from .checks.text import check_mechanics, check_untranslated
-from .embed import Encoder
+from .embed import Encoder, encode_texts
 from .model import Alignment, Finding, Issue
 from .textkinds import is_boilerplate
 
@@ -47,7 +48,7 @@ def _embeddings(alignment: Alignment, encoder: Encoder | None) -> tuple[np.ndarr
         return alignment.embeddings
     if encoder is None:
         raise ValueError("check_alignment needs an encoder when the alignment carries no embeddings")
-    vectors = encoder.encode([s.text for s in alignment.src] + [t.text for t in alignment.tgt])
+    vectors = encode_texts(encoder, [s.text for s in alignment.src] + [t.text for t in alignment.tgt])
     return vectors[: len(alignment.src)], vectors[len(alignment.src):]
 
 
@@ -60,7 +61,7 @@ def check_alignment(alignment: Alignment, encoder: Encoder | None = None,
     """
     src_emb, tgt_emb = _embeddings(alignment, encoder)
     stats = pair_stats(alignment, src_emb, tgt_emb)
-    part_issues = (left_out_parts(alignment, stats, (src_emb, tgt_emb), encoder.encode)
+    part_issues = (left_out_parts(alignment, stats, (src_emb, tgt_emb), partial(encode_texts, encoder))
                    if encoder is not None else {})
     per_bead: dict[int, list[Finding]] = defaultdict(list)
     for group, issue in unmatched_issues(alignment, limits):
@@ -75,9 +76,9 @@ def check_alignment(alignment: Alignment, encoder: Encoder | None = None,
                    and i.check in ("number-mismatch", "name-mismatch") for i in issues)
         issues += pair_issues(alignment, k, stats, src_emb, tgt_emb, lost, limits)
         # The re-encoding test names the part that is left out; it replaces the cheaper
-        # member-similarity guess on the same side.
+        # guesses of the same kind (the length z-score, the member similarity): one finding.
         for issue in part_issues.get(k, []):
-            issues = [i for i in issues if not (i.check == issue.check and i.evidence)] + [issue]
+            issues = [i for i in issues if i.check != issue.check] + [issue]
         per_bead[k].extend(_finding(alignment, k, i) for i in issues)
     return _settle_misspellings(alignment, [f for k in sorted(per_bead) for f in per_bead[k]])
 

@@ -51,7 +51,8 @@ def _export_options(tmx_langs: str | None, src_lang: str, tgt_lang: str):
     return ExportOptions(src_lang_code=parts[0], tgt_lang_code=parts[1])
 
 
-def _make_aligner(src_lang, tgt_lang, encoder, cache_dir, no_cache, srx, presegmented, device):
+def _make_aligner(src_lang, tgt_lang, encoder, cache_dir, no_cache, srx, presegmented, device,
+                  encoding=None, max_input_mb=None):
     from .embed import make_encoder
     from .pipeline import Aligner
     from .segment import SrxSegmenter
@@ -59,7 +60,7 @@ def _make_aligner(src_lang, tgt_lang, encoder, cache_dir, no_cache, srx, presegm
     return Aligner(
         src_lang=src_lang, tgt_lang=tgt_lang,
         encoder=make_encoder(encoder, Path(cache_dir) if cache_dir else None, not no_cache, device),
-        segmenter=SrxSegmenter(srx), presegmented=presegmented,
+        segmenter=SrxSegmenter(srx), presegmented=presegmented, encoding=encoding, max_input_mb=max_input_mb,
     )
 
 
@@ -85,6 +86,10 @@ def aligner_options(func):
         click.option("--srx", type=click.Path(dir_okay=False), default=None,
                      help="SRX 2.0 segmentation rules (default: LanguageTool's rules)"),
         click.option("--presegmented", is_flag=True, help="inputs are one sentence per line: no splitting"),
+        click.option("--encoding", default=None,
+                     help="encoding of the input files (default: UTF-8, or UTF-16/32 with a byte-order mark)"),
+        click.option("--max-input-mb", type=click.FloatRange(min=0, min_open=True), default=None,
+                     help="refuse input files larger than this (default: 50)"),
         click.option("-o", "--out", "out_dir", required=True, type=click.Path(),
                      help="output folder"),
         click.option("--formats", default="beads,tmx,csv,jsonl,findings,report", show_default=True,
@@ -116,13 +121,14 @@ def main() -> None:
 @click.option("--name", default=None, help="name of the outputs (default: SRC's file name up to its first dot)")
 @aligner_options
 def pair(src, tgt, name, src_lang, tgt_lang, encoder, device, cache_dir, no_cache, srx, presegmented,
-         out_dir, formats, tmx_langs):
+         encoding, max_input_mb, out_dir, formats, tmx_langs):
     """Align one document pair SRC / TGT and write NAME.beads/.tmx/.csv/.jsonl into OUT."""
     from .pipeline import REPORT_FORMATS, check_formats, find_discrepancies, write_outputs
 
     chosen = check_formats(formats.split(","))
     options = _export_options(tmx_langs, src_lang, tgt_lang)
-    aligner = _make_aligner(src_lang, tgt_lang, encoder, cache_dir, no_cache, srx, presegmented, device)
+    aligner = _make_aligner(src_lang, tgt_lang, encoder, cache_dir, no_cache, srx, presegmented, device,
+                            encoding, max_input_mb)
     _ensure_writable(Path(out_dir))
     alignment = aligner.align_files(src, tgt, name)
     findings = (find_discrepancies(alignment, aligner.encoder) if any(f in REPORT_FORMATS for f in chosen)
@@ -144,13 +150,14 @@ def pair(src, tgt, name, src_lang, tgt_lang, encoder, device, cache_dir, no_cach
 @click.argument("folder", type=click.Path())
 @aligner_options
 def batch(folder, src_lang, tgt_lang, encoder, device, cache_dir, no_cache, srx, presegmented,
-          out_dir, formats, tmx_langs):
+          encoding, max_input_mb, out_dir, formats, tmx_langs):
     """Align every pair in FOLDER (NAME.en.EXT + NAME.de.EXT, or en/NAME.EXT + de/NAME.EXT)."""
     from .pipeline import align_folder, check_formats
 
     chosen = check_formats(formats.split(","))
     options = _export_options(tmx_langs, src_lang, tgt_lang)
-    aligner = _make_aligner(src_lang, tgt_lang, encoder, cache_dir, no_cache, srx, presegmented, device)
+    aligner = _make_aligner(src_lang, tgt_lang, encoder, cache_dir, no_cache, srx, presegmented, device,
+                            encoding, max_input_mb)
     _ensure_writable(Path(out_dir))
     result = align_folder(aligner, folder, Path(out_dir), chosen, options)
     for alignment in result.alignments:

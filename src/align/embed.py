@@ -1,8 +1,15 @@
-"""Sentence encoders: a small interface and two implementations, plus an on-disk cache.
+"""Sentence encoders: a small interface, a registry of implementations, an on-disk cache.
 
-`encode(texts) -> float32 array (len(texts), dim)`, rows L2-normalised.
-Specs: `use` (embedded multilingual Universal Sentence Encoder v3, offline, numpy only) and
-`st:MODEL` (any sentence-transformers model: a hub name or a local folder).
+The contract: `encode(texts) -> array (len(texts), dim)` of floats, one row per text. Whatever
+an encoder returns passes through `check_vectors` at the boundary (`encode_texts`): it must be
+a 2-D numeric array with one row per text; it is converted to float32 and its rows are
+L2-normalised, so an encoder that returns unnormalised vectors aligns the same.
+
+Specs name a registered encoder, optionally with an argument after a colon:
+`use` (embedded multilingual Universal Sentence Encoder v3, offline, numpy only) and
+`st:MODEL` (any sentence-transformers model: a hub name or a local folder). A package adds
+its own under the entry-point group `align.encoders` (name = a factory taking the argument,
+or None, and returning an encoder); `register_encoder` does the same at run time.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ import hashlib
 import os
 import sqlite3
 from pathlib import Path
+from collections.abc import Callable
 from typing import Protocol
 
 import numpy as np
@@ -24,9 +32,44 @@ USE_LANGUAGES = frozenset(
 
 
 class Encoder(Protocol):
+    """What the aligner needs of an encoder: a name (it keys the cache and is recorded in the
+    outputs) and `encode`."""
+
     name: str
 
     def encode(self, texts: list[str]) -> np.ndarray: ...
+
+
+def check_vectors(vectors: object, count: int, name: str = "encoder") -> np.ndarray:
+    """The encoder's output as a float32 (count, dim) array with unit rows, or a TypeError
+    that says what is wrong with it."""
+    if not hasattr(vectors, "shape") or not hasattr(vectors, "dtype"):
+        raise TypeError(f"encoder {name!r} returned {type(vectors).__name__}, expected a 2-D numpy array "
+                        f"with one row per text")
+    array = np.asarray(vectors)
+    if array.ndim != 2:
+        raise TypeError(f"encoder {name!r} returned an array of shape {array.shape}, expected 2-D "
+                        f"(one row per text)")
+    if array.shape[0] != count:
+        raise TypeError(f"encoder {name!r} returned {array.shape[0]} rows for {count} texts")
+    if not (np.issubdtype(array.dtype, np.floating) or np.issubdtype(array.dtype, np.integer)):
+        raise TypeError(f"encoder {name!r} returned {array.dtype} values, expected floats")
+    array = array.astype(np.float32, copy=False)
+    if count and not np.isfinite(array).all():
+        raise TypeError(f"encoder {name!r} returned NaN or infinite values")
+    if count and array.shape[1] == 0:
+        raise TypeError(f"encoder {name!r} returned vectors of dimension 0")
+    if count:
+        norms = np.linalg.norm(array, axis=1)
+        if np.abs(norms - 1).max() > 1e-4:  # leave unit rows bit-identical
+            array = array / np.maximum(norms, 1e-12)[:, None]
+    return array
+
+
+def encode_texts(encoder: Encoder, texts: list[str]) -> np.ndarray:
+    """Encode through the contract check (the one way the pipeline calls an encoder)."""
+    texts = list(texts)
+    return check_vectors(encoder.encode(texts), len(texts), getattr(encoder, "name", type(encoder).__name__))
 
 
 def available_cores() -> int:
@@ -147,7 +190,7 @@ class CachedEncoder:
         self.hits += len(unique) - len(missing)
         self.misses += len(missing)
         if missing:
-            vectors = self.inner.encode(missing)
+            vectors = encode_texts(self.inner, missing)
             for text, vec in zip(missing, vectors):
                 found[text] = vec
             with db:
@@ -168,15 +211,80 @@ def default_cache_dir() -> Path:
     return (Path(xdg) if xdg else Path.home() / ".cache") / "align"
 
 
+# ---- registry ------------------------------------------------------------------------
+
+EncoderFactory = Callable[..., Encoder]  # factory(argument: str | None, device: str | None)
+
+
+def _use_factory(argument: str | None, device: str | None = None) -> Encoder:
+    if argument:
+        raise AlignError(None, "encoder 'use' takes no argument")
+    return UseEncoder()
+
+
+def _st_factory(argument: str | None, device: str | None = None) -> Encoder:
+    if not argument:
+        raise AlignError(None, "encoder 'st' needs a model: st:MODEL (a hub name or a local folder)")
+    return SentenceTransformerEncoder(argument, device=device)
+
+
+_REGISTRY: dict[str, EncoderFactory] = {"use": _use_factory, "st": _st_factory}
+_ENTRY_POINTS_LOADED = False
+
+
+def register_encoder(name: str, factory: EncoderFactory) -> None:
+    """Make `name` (or `name:ARG`) a valid encoder spec. `factory(argument, device=None)`
+    returns an object with `name` and `encode(texts)`."""
+    if not name or ":" in name:
+        raise ValueError(f"encoder name must be non-empty and without ':', got {name!r}")
+    _REGISTRY[name] = factory
+
+
+def _load_entry_points() -> None:
+    global _ENTRY_POINTS_LOADED
+    if _ENTRY_POINTS_LOADED:
+        return
+    _ENTRY_POINTS_LOADED = True
+    from importlib.metadata import entry_points
+
+    for point in entry_points(group="align.encoders"):
+        if point.name not in _REGISTRY:
+            _REGISTRY[point.name] = _lazy(point)
+
+
+def _lazy(point) -> EncoderFactory:
+    def factory(argument: str | None, device: str | None = None) -> Encoder:
+        try:
+            loaded = point.load()
+        except Exception as exc:  # a broken plug-in must not take the tool down with a traceback
+            raise AlignError(None, f"cannot load encoder plug-in '{point.name}' ({exc})") from None
+        return _call_factory(loaded, argument, device)
+    return factory
+
+
+def _call_factory(factory: EncoderFactory, argument: str | None, device: str | None) -> Encoder:
+    try:
+        return factory(argument, device=device)
+    except TypeError:
+        return factory(argument)
+
+
+def available_encoders() -> list[str]:
+    """Names of the registered encoders (built in and from installed plug-ins)."""
+    _load_entry_points()
+    return sorted(_REGISTRY)
+
+
 def make_encoder(spec: str = "use", cache_dir: Path | None = None, use_cache: bool = True,
                  device: str | None = None) -> Encoder:
-    """Build an encoder from a spec: 'use' or 'st:MODEL' (hub name or local folder)."""
-    if spec == "use":
-        encoder: Encoder = UseEncoder()
-    elif spec.startswith("st:") and len(spec) > 3:
-        encoder = SentenceTransformerEncoder(spec[3:], device=device)
-    else:
-        raise AlignError(None, f"unknown encoder '{spec}': use 'use' or 'st:MODEL'")
+    """Build an encoder from a spec: a registered name, optionally `name:ARGUMENT`
+    ('use', 'st:MODEL' for a sentence-transformers hub name or local folder)."""
+    name, _, argument = spec.partition(":")
+    _load_entry_points()
+    if name not in _REGISTRY:
+        raise AlignError(None, f"unknown encoder '{spec}': choose from {', '.join(available_encoders())} "
+                               f"(e.g. 'use' or 'st:MODEL')")
+    encoder = _call_factory(_REGISTRY[name], argument or None, device)
     if use_cache:
         encoder = CachedEncoder(encoder, cache_dir or default_cache_dir())
     return encoder

@@ -21,17 +21,19 @@ Bead numbers (``bead`` column, ``NAME-<bead>`` ids) are 0-based positions in
 Every file is written through :func:`align.atomic.atomic_writer`, so a failure leaves no
 partial output behind.
 
-Uniform writer signature (see :data:`EXPORTERS`)::
+Every format is a renderer to a string (see :data:`EXPORTERS`)::
 
-    writer(alignments: list[Alignment], path: Path, options: ExportOptions) -> None
+    renderer(alignments: Sequence[Alignment], options: ExportOptions) -> str
 
-The "beads" writer accepts exactly one alignment (it has no document column); the others
-write any number of alignments into one combined file.
+which the ``write_*`` functions and :func:`export` write to a path (atomically) or an open
+file, and ``Alignment.to_tmx()`` etc. return. The "beads" format holds exactly one alignment
+(it has no document column); the others hold any number in one combined file.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 import re
@@ -39,12 +41,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import IO
 
 from lxml import etree
 
 from .atomic import atomic_writer
 from .errors import AlignError
 from .model import Alignment, Bead
+from .naming import output_path
 
 try:
     from . import __version__  # type: ignore[attr-defined]
@@ -77,11 +81,9 @@ def beads_lines(beads: Iterable[Bead]) -> list[str]:
     return [_bead_line(b.src, b.tgt) for b in beads]
 
 
-def write_beads(alignment: Alignment, path: Path) -> None:
+def write_beads(alignment: Alignment, path: str | Path | IO) -> None:
     """Write one alignment's beads, one per line."""
-    with atomic_writer(Path(path), "w") as out:
-        for line in beads_lines(alignment.beads):
-            out.write(line + "\n")
+    emit(path, beads_string(alignment))
 
 
 _BEAD_RE = re.compile(r"^\s*\[([\d,\s]*)\]\s*:\s*\[([\d,\s]*)\]\s*$")
@@ -200,29 +202,46 @@ def tmx_tree(alignments: Sequence[Alignment], options: ExportOptions = ExportOpt
     return root
 
 
+def _as_list(alignments: Alignment | Sequence[Alignment]) -> list[Alignment]:
+    return [alignments] if isinstance(alignments, Alignment) else list(alignments)
+
+
+def emit(target: str | Path | IO, data: str) -> None:
+    """Write `data` to a path (atomically, UTF-8) or to an open file (text or binary)."""
+    if hasattr(target, "write"):
+        target.write(data if isinstance(target, io.TextIOBase) else data.encode("utf-8"))  # type: ignore[union-attr]
+        return
+    with atomic_writer(Path(target), "wb") as out:  # type: ignore[arg-type]
+        out.write(data.encode("utf-8"))
+
+
+def tmx_string(alignments: Alignment | Sequence[Alignment], options: ExportOptions = ExportOptions()) -> str:
+    """The TMX 1.4b document, with its XML declaration."""
+    root = tmx_tree(_as_list(alignments), options)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True).decode("utf-8")
+
+
 def write_tmx(
-    alignments: Sequence[Alignment],
-    path: Path,
+    alignments: Alignment | Sequence[Alignment],
+    path: str | Path | IO,
     src_lang_code: str | None = None,
     tgt_lang_code: str | None = None,
 ) -> None:
-    """Write a TMX 1.4b file; lang codes override each alignment's src_lang/tgt_lang.
+    """Write a TMX 1.4b file (a path, or an open file); lang codes override each alignment's
+    src_lang/tgt_lang.
 
     The header srclang is the source code of the first alignment (or the override), so it
     matches the source tuvs exactly when all alignments share one source language.
     """
-    root = tmx_tree(alignments, ExportOptions(src_lang_code, tgt_lang_code))
-    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-    with atomic_writer(Path(path), "wb") as out:
-        out.write(data)
+    emit(path, tmx_string(alignments, ExportOptions(src_lang_code, tgt_lang_code)))
 
 
 # ---------------------------------------------------------------- CSV
 
 
-def csv_rows(alignments: Iterable[Alignment]) -> Iterable[list[str]]:
+def csv_rows(alignments: Alignment | Iterable[Alignment]) -> Iterable[list[str]]:
     """Yield one row per bead (both sides optional), in CSV_COLUMNS order."""
-    for alignment in alignments:
+    for alignment in _as_list(alignments):  # type: ignore[arg-type]
         for number, bead in enumerate(alignment.beads):
             yield [
                 alignment.name,
@@ -236,20 +255,27 @@ def csv_rows(alignments: Iterable[Alignment]) -> Iterable[list[str]]:
             ]
 
 
-def write_csv(alignments: Sequence[Alignment], path: Path) -> None:
-    """Write every bead as an RFC 4180 CSV row with a header."""
-    with atomic_writer(Path(path), "w") as out:
-        writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-        writer.writerow(CSV_COLUMNS)
-        writer.writerows(csv_rows(alignments))
+def csv_string(alignments: Alignment | Sequence[Alignment], options: ExportOptions = ExportOptions()) -> str:
+    """Every bead as an RFC 4180 CSV row, after a header row."""
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(csv_rows(alignments))
+    return out.getvalue()
+
+
+def write_csv(alignments: Alignment | Sequence[Alignment], path: str | Path | IO) -> None:
+    """Write every bead as an RFC 4180 CSV row with a header (to a path or an open file)."""
+    emit(path, csv_string(alignments))
 
 
 # ---------------------------------------------------------------- JSON Lines
 
 
-def jsonl_records(alignments: Iterable[Alignment], options: ExportOptions = ExportOptions()) -> Iterable[dict]:
+def jsonl_records(alignments: Alignment | Iterable[Alignment],
+                  options: ExportOptions = ExportOptions()) -> Iterable[dict]:
     """Yield one record per bead with text on both sides."""
-    for alignment in alignments:
+    for alignment in _as_list(alignments):  # type: ignore[arg-type]
         src_lang, tgt_lang = _langs(alignment, options)
         for number, bead in enumerate(alignment.beads):
             if not bead.is_pair:
@@ -265,62 +291,64 @@ def jsonl_records(alignments: Iterable[Alignment], options: ExportOptions = Expo
             }
 
 
+def jsonl_string(alignments: Alignment | Sequence[Alignment], options: ExportOptions = ExportOptions()) -> str:
+    """One JSON object per line (non-ASCII kept as is)."""
+    return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in jsonl_records(alignments, options))
+
+
 def write_jsonl(
-    alignments: Sequence[Alignment],
-    path: Path,
+    alignments: Alignment | Sequence[Alignment],
+    path: str | Path | IO,
     src_lang_code: str | None = None,
     tgt_lang_code: str | None = None,
 ) -> None:
-    """Write one JSON object per line (UTF-8, non-ASCII kept as is)."""
-    options = ExportOptions(src_lang_code, tgt_lang_code)
-    with atomic_writer(Path(path), "w") as out:
-        for record in jsonl_records(alignments, options):
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    """Write one JSON object per line (UTF-8), to a path or an open file."""
+    emit(path, jsonl_string(alignments, ExportOptions(src_lang_code, tgt_lang_code)))
+
+
+def beads_string(alignment: Alignment) -> str:
+    return "".join(line + "\n" for line in beads_lines(alignment.beads))
 
 
 # ---------------------------------------------------------------- registry
 
-Writer = Callable[[Sequence[Alignment], Path, ExportOptions], None]
+Renderer = Callable[[Sequence[Alignment], ExportOptions], str]
 
 
-def _beads_writer(alignments: Sequence[Alignment], path: Path, options: ExportOptions) -> None:
+def _beads_renderer(alignments: Sequence[Alignment], options: ExportOptions = ExportOptions()) -> str:
     if len(alignments) != 1:
-        raise AlignError(path, f"beads format holds one alignment, got {len(alignments)}")
-    write_beads(alignments[0], path)
+        raise AlignError(None, f"the beads format holds one alignment, got {len(alignments)}")
+    return beads_string(alignments[0])
 
 
-def _tmx_writer(alignments: Sequence[Alignment], path: Path, options: ExportOptions) -> None:
-    write_tmx(alignments, path, options.src_lang_code, options.tgt_lang_code)
-
-
-def _csv_writer(alignments: Sequence[Alignment], path: Path, options: ExportOptions) -> None:
-    write_csv(alignments, path)
-
-
-def _jsonl_writer(alignments: Sequence[Alignment], path: Path, options: ExportOptions) -> None:
-    write_jsonl(alignments, path, options.src_lang_code, options.tgt_lang_code)
-
-
-# Format name -> (file extension with dot, writer). "beads" is per-alignment only.
-EXPORTERS: dict[str, tuple[str, Writer]] = {
-    "beads": (".beads", _beads_writer),
-    "tmx": (".tmx", _tmx_writer),
-    "csv": (".csv", _csv_writer),
-    "jsonl": (".jsonl", _jsonl_writer),
+# Format name -> (file extension with dot, renderer to a string). "beads" is per-alignment only.
+EXPORTERS: dict[str, tuple[str, Renderer]] = {
+    "beads": (".beads", _beads_renderer),
+    "tmx": (".tmx", tmx_string),
+    "csv": (".csv", csv_string),
+    "jsonl": (".jsonl", jsonl_string),
 }
 # Formats that can hold several alignments in one combined file (batch corpus.*).
 CORPUS_FORMATS = ("tmx", "csv", "jsonl")
 
 
-def export(alignments: Sequence[Alignment], folder: Path, stem: str, formats: Iterable[str],
-           options: ExportOptions = ExportOptions()) -> list[Path]:
-    """Write `folder/stem.<ext>` for each chosen format; return the paths written."""
+def render(alignments: Alignment | Sequence[Alignment], fmt: str, options: ExportOptions = ExportOptions()) -> str:
+    """One format as a string."""
+    if fmt not in EXPORTERS:
+        raise AlignError(None, f"unknown output format {fmt!r} (choose from {', '.join(EXPORTERS)})")
+    return EXPORTERS[fmt][1](_as_list(alignments), options)
+
+
+def export(alignments: Alignment | Sequence[Alignment], folder: str | Path, stem: str, formats: Iterable[str],
+           options: ExportOptions = ExportOptions(), combined: bool = False) -> list[Path]:
+    """Write `folder/stem.<ext>` for each chosen format (the stem made safe: `naming`;
+    `combined` for a batch's own corpus files); return the paths written."""
     written = []
     for name in formats:
         if name not in EXPORTERS:
             raise AlignError(None, f"unknown output format {name!r} (choose from {', '.join(EXPORTERS)})")
-        extension, writer = EXPORTERS[name]
-        target = Path(folder) / f"{stem}{extension}"
-        writer(alignments, target, options)
+        extension, renderer = EXPORTERS[name]
+        target = output_path(folder, stem, extension, combined)
+        emit(target, renderer(_as_list(alignments), options))
         written.append(target)
     return written

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -73,12 +74,73 @@ class Alignment:
     meta: dict[str, str] = field(default_factory=dict)
     # Sentence embeddings (source, target) when the aligner computed them; checks reuse them.
     embeddings: tuple[Any, Any] | None = field(default=None, repr=False, compare=False)
+    # The encoder that aligned it: `findings()` re-encodes parts of pairs with the same one.
+    encoder: Any = field(default=None, repr=False, compare=False)
 
     def src_text(self, bead: Bead) -> str:
         return " ".join(self.src[i].text for i in bead.src)
 
     def tgt_text(self, bead: Bead) -> str:
         return " ".join(self.tgt[j].text for j in bead.tgt)
+
+    # ---- the alignment as data and as files (the same writers as the CLI) --------------
+    def pairs(self, include_unpaired: bool = False) -> Iterator[tuple[str, str, float, str]]:
+        """(source text, target text, confidence, shape) per bead with text on both sides
+        (also the 1:0 / 0:1 beads, with an empty side, when `include_unpaired`)."""
+        for bead in self.beads:
+            if bead.is_pair or include_unpaired:
+                yield self.src_text(bead), self.tgt_text(bead), bead.score, bead.shape
+
+    def to_polars(self) -> Any:
+        """A polars DataFrame, one row per bead: document, bead, shape, score, src_ids,
+        tgt_ids (lists of sentence indices), src_text, tgt_text."""
+        import polars as pl
+
+        return pl.DataFrame(
+            {
+                "document": [self.name] * len(self.beads),
+                "bead": list(range(len(self.beads))),
+                "shape": [b.shape for b in self.beads],
+                "score": [float(b.score) for b in self.beads],
+                "src_ids": [list(b.src) for b in self.beads],
+                "tgt_ids": [list(b.tgt) for b in self.beads],
+                "src_text": [self.src_text(b) for b in self.beads],
+                "tgt_text": [self.tgt_text(b) for b in self.beads],
+            },
+            schema={"document": pl.String, "bead": pl.Int64, "shape": pl.String, "score": pl.Float64,
+                    "src_ids": pl.List(pl.Int64), "tgt_ids": pl.List(pl.Int64), "src_text": pl.String,
+                    "tgt_text": pl.String},
+        )
+
+    def to_tmx(self, src_lang_code: str | None = None, tgt_lang_code: str | None = None) -> str:
+        """TMX 1.4b as a string (what `write(..., "tmx")` writes)."""
+        from .export import ExportOptions, tmx_string
+
+        return tmx_string(self, ExportOptions(src_lang_code, tgt_lang_code))
+
+    def to_csv(self) -> str:
+        from .export import csv_string
+
+        return csv_string(self)
+
+    def to_jsonl(self, src_lang_code: str | None = None, tgt_lang_code: str | None = None) -> str:
+        from .export import ExportOptions, jsonl_string
+
+        return jsonl_string(self, ExportOptions(src_lang_code, tgt_lang_code))
+
+    def findings(self, encoder: Any = None) -> list[Finding]:
+        """The discrepancy findings, from the same checks and encoder as the CLI."""
+        from .pipeline import find_discrepancies
+
+        return find_discrepancies(self, encoder)
+
+    def write(self, out_dir: str | Path, formats: str | Iterable[str] = ("tmx", "csv", "findings", "report")
+              ) -> list[Path]:
+        """Write NAME.tmx, NAME.csv, ... into `out_dir`; `formats` is a list or a string
+        ("tmx" or "tmx,csv"). Returns the paths written."""
+        from .pipeline import write_outputs
+
+        return write_outputs(self, Path(out_dir), formats)
 
 
 Severity = Literal["error", "warning", "info"]

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from .aligner import AlignerConfig, SideFeatures, align_with_model, model_for_beads
+from .aligner import AlignerConfig, SideFeatures, align_with_model, mark_counts, model_for_beads
 from .confidence import PAIR_COEF, SKIP_COEF, bead_confidences
-from .embed import Encoder, encoder_languages, make_encoder
+from .embed import Encoder, encode_texts, encoder_languages, make_encoder
 from .errors import AlignError
 from .export import CORPUS_FORMATS, EXPORTERS, ExportOptions, export
 from .languages import check_languages
+from .naming import output_path
 from .model import Alignment, Bead, Document, Finding, Sentence
 from .read import SUPPORTED_EXTENSIONS, read_document
 from .segment import SrxSegmenter
@@ -32,16 +33,23 @@ class Aligner:
     segmenter: SrxSegmenter = field(default_factory=SrxSegmenter)
     config: AlignerConfig = field(default_factory=AlignerConfig)
     presegmented: bool = False
+    encoding: str | None = None  # None: UTF-8, or UTF-16/32 with a byte-order mark (textio)
+    max_input_mb: float | None = None  # None: textio.DEFAULT_MAX_INPUT_MB
 
     def __post_init__(self) -> None:
         check_languages([self.src_lang, self.tgt_lang], encoder_languages(self.encoder), self.encoder.name)
 
     def sentences(self, path: str | Path, lang: str) -> tuple[Document, list[Sentence]]:
-        doc = read_document(path, lang, presegmented=self.presegmented)
+        doc = read_document(path, lang, presegmented=self.presegmented, encoding=self.encoding,
+                            max_input_mb=self.max_input_mb)
         return doc, self.segmenter.segment(doc)
 
-    def align_sentences(self, src: list[Sentence], tgt: list[Sentence], name: str) -> Alignment:
-        vectors = self.encoder.encode([s.text for s in src] + [t.text for t in tgt])
+    def align_sentences(self, src: Sequence[Sentence] | Sequence[str], tgt: Sequence[Sentence] | Sequence[str],
+                        name: str = "document") -> Alignment:
+        """Align two documents given as sentences: `Sentence` objects (indices 0, 1, 2, ...)
+        or plain strings (one paragraph)."""
+        src, tgt = as_sentences(src, "source"), as_sentences(tgt, "target")
+        vectors = encode_texts(self.encoder, [s.text for s in src] + [t.text for t in tgt])
         src_emb, tgt_emb = vectors[: len(src)], vectors[len(src):]
         src_side = _features(src, src_emb)
         tgt_side = _features(tgt, tgt_emb)
@@ -49,7 +57,8 @@ class Aligner:
         scores = bead_confidences(ids, model, self.config)
         beads = [Bead(s, t, round(float(c), 4)) for (s, t), c in zip(ids, scores)]
         return Alignment(name, self.src_lang, self.tgt_lang, src, tgt, beads,
-                         meta=_record(self.encoder.name, self.config, model), embeddings=(src_emb, tgt_emb))
+                         meta=_record(self.encoder.name, self.config, model), embeddings=(src_emb, tgt_emb),
+                         encoder=self.encoder)
 
     def align_files(self, src_path: str | Path, tgt_path: str | Path, name: str | None = None) -> Alignment:
         src_doc, src = self.sentences(src_path, self.src_lang)
@@ -59,17 +68,35 @@ class Aligner:
         return alignment
 
 
+def as_sentences(items: Sequence[Sentence] | Sequence[str], side: str = "source") -> list[Sentence]:
+    """Sentences from strings (one paragraph: a list says nothing about paragraphs), or given
+    Sentences checked to be numbered 0, 1, 2, ... in order (an alignment refers to sentences
+    by that index)."""
+    items = list(items)
+    if all(isinstance(x, str) for x in items):
+        return [Sentence(i, " ".join(text.split()), 0) for i, text in enumerate(items)]
+    if not all(isinstance(x, Sentence) for x in items):
+        kinds = sorted({type(x).__name__ for x in items})
+        raise TypeError(f"{side} sentences must be all str or all Sentence, got {', '.join(kinds)}")
+    for position, sentence in enumerate(items):
+        if sentence.index != position:
+            raise ValueError(f"{side} sentence {position} has index {sentence.index}; "
+                             f"indices must be 0, 1, 2, ... in order")
+    return items  # type: ignore[return-value]
+
+
 def embed_and_score(alignment: Alignment, encoder: Encoder, config: AlignerConfig | None = None) -> Alignment:
     """Give an alignment read from elsewhere (a TMX, a CSV) embeddings and fresh confidences,
     from a document model estimated around its own beads."""
     config = config or AlignerConfig()
-    vectors = encoder.encode([s.text for s in alignment.src] + [t.text for t in alignment.tgt])
+    vectors = encode_texts(encoder, [s.text for s in alignment.src] + [t.text for t in alignment.tgt])
     src_emb, tgt_emb = vectors[: len(alignment.src)], vectors[len(alignment.src):]
     ids = [(b.src, b.tgt) for b in alignment.beads]
     model = model_for_beads(_features(alignment.src, src_emb), _features(alignment.tgt, tgt_emb), ids, config)
     scores = bead_confidences(ids, model, config)
     alignment.beads = [Bead(s, t, round(float(c), 4)) for (s, t), c in zip(ids, scores)]
     alignment.embeddings = (src_emb, tgt_emb)
+    alignment.encoder = encoder
     return alignment
 
 
@@ -90,6 +117,7 @@ def _features(sentences: list[Sentence], emb: np.ndarray) -> SideFeatures:
         np.array([s.paragraph for s in sentences]),
         np.array([s.is_heading for s in sentences]),
         np.array([is_translator_note(s.text) for s in sentences]),
+        mark_counts([s.text for s in sentences]),
     )
 
 
@@ -103,7 +131,10 @@ REPORT_FORMATS = ("findings", "report")
 ALL_FORMATS = (*EXPORTERS, *REPORT_FORMATS)
 
 
-def check_formats(formats: Iterable[str]) -> list[str]:
+def check_formats(formats: str | Iterable[str]) -> list[str]:
+    """The chosen formats as a list; a string is one format or several joined by commas."""
+    if isinstance(formats, str):
+        formats = formats.split(",")
     chosen = list(dict.fromkeys(f.strip().lower() for f in formats if f.strip()))
     unknown = [f for f in chosen if f not in ALL_FORMATS]
     if unknown or not chosen:
@@ -113,10 +144,11 @@ def check_formats(formats: Iterable[str]) -> list[str]:
 
 
 def find_discrepancies(alignment: Alignment, encoder: Encoder | None = None) -> list[Finding]:
-    """The discrepancy findings of an alignment (the encoder enables the dropped-clause test)."""
+    """The discrepancy findings of an alignment. The encoder (by default the one that made
+    the alignment) enables the dropped-clause test, which re-encodes parts of pairs."""
     from .check import check_alignment
 
-    return check_alignment(alignment, encoder)
+    return check_alignment(alignment, encoder if encoder is not None else alignment.encoder)
 
 
 def corpus_findings(alignments: list[Alignment], encoder: Encoder | None) -> dict[str, list[Finding]]:
@@ -138,12 +170,13 @@ def write_combined_findings(alignments: list[Alignment], findings: dict[str, lis
     from .check import write_findings_csv, write_summary_csv
 
     everything = [f for a in alignments for f in findings[a.name]]
-    write_findings_csv(everything, out_dir / "findings.csv")
-    write_summary_csv(alignments, everything, out_dir / "findings-summary.csv")
-    return [out_dir / "findings.csv", out_dir / "findings-summary.csv"]
+    paths = [output_path(out_dir, "findings", ".csv", True), output_path(out_dir, "findings-summary", ".csv", True)]
+    write_findings_csv(everything, paths[0])
+    write_summary_csv(alignments, everything, paths[1])
+    return paths
 
 
-def write_outputs(alignment: Alignment, out_dir: Path, formats: Iterable[str],
+def write_outputs(alignment: Alignment, out_dir: str | Path, formats: str | Iterable[str],
                   options: ExportOptions = ExportOptions(), findings: list[Finding] | None = None) -> list[Path]:
     """Write the chosen formats for one alignment; `findings` are computed if needed and not given."""
     formats = check_formats(formats)
@@ -157,11 +190,13 @@ def write_outputs(alignment: Alignment, out_dir: Path, formats: Iterable[str],
             findings = find_discrepancies(alignment)
         if "findings" in formats:
             for suffix, writer in ((".findings.csv", write_findings_csv), (".findings.jsonl", write_findings_jsonl)):
-                writer(findings, out_dir / f"{alignment.name}{suffix}")
-                written.append(out_dir / f"{alignment.name}{suffix}")
+                path = output_path(out_dir, alignment.name, suffix)
+                writer(findings, path)
+                written.append(path)
         if "report" in formats:
-            write_report(alignment, findings, out_dir / f"{alignment.name}.report.html")
-            written.append(out_dir / f"{alignment.name}.report.html")
+            path = output_path(out_dir, alignment.name, ".report.html")
+            write_report(alignment, findings, path)
+            written.append(path)
     return written
 
 
@@ -239,7 +274,7 @@ def align_folder(aligner: Aligner, folder: str | Path, out_dir: str | Path, form
         written += write_outputs(alignment, out_dir, formats, options, findings.get(alignment.name))
     corpus_formats = [f for f in formats if f in CORPUS_FORMATS]
     if alignments and corpus_formats:
-        written += export(alignments, out_dir, "corpus", corpus_formats, options)
+        written += export(alignments, out_dir, "corpus", corpus_formats, options, combined=True)
     if alignments and "findings" in formats:
         written += write_combined_findings(alignments, findings, out_dir)
     return BatchResult(alignments, failed, unpaired, written, findings)

@@ -17,6 +17,7 @@ from markdown_it.token import Token
 
 from .errors import AlignError
 from .model import Block, BlockKind, Document
+from .textio import decode, normalise, read_limited
 
 SUPPORTED_EXTENSIONS = (".txt", ".md", ".html", ".htm")
 _BLANK_LINE = re.compile(r"\n\s*\n")
@@ -29,33 +30,21 @@ def _clean(text: str) -> str:
     return " ".join(_INVISIBLE.sub("", text).split())
 
 
-def read_bytes(path: Path) -> bytes:
-    """A file's bytes, with one-line errors for a missing file, a folder or an unreadable file."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise AlignError(path, "file not found") from None
-    except IsADirectoryError:
-        raise AlignError(path, "is a folder, not a file") from None
-    except OSError as exc:
-        raise AlignError(path, f"cannot read file ({exc.strerror or exc})") from None
-    return data
+def read_bytes(path: Path, max_input_mb: float | None = None) -> bytes:
+    """A regular file's bytes, within the input limit, with one-line errors (textio)."""
+    return read_limited(Path(path), max_input_mb)
 
 
-def _decode(path: Path, data: bytes, encoding: str = "utf-8", label: str = "") -> str:
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        name = "UTF-8" if encoding.startswith("utf-8") else label or encoding
-        raise AlignError(path, f"not valid {name} (undecodable byte at offset {exc.start})") from None
+def _decode(path: Path, data: bytes, encoding: str | None = None, label: str | None = None) -> str:
+    text = decode(path, data, encoding, label)
     if not text.strip():
         raise AlignError(path, "document is empty")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
-def read_text(path: Path) -> str:
-    """Read a UTF-8 file (BOM allowed) with one-line errors for the usual failures."""
-    return _decode(path, read_bytes(path), "utf-8-sig")
+def read_text(path: Path, encoding: str | None = None, max_input_mb: float | None = None) -> str:
+    """Read a text file (UTF-8, or UTF-16/32 with a BOM, or `encoding`), normalised."""
+    return _decode(path, read_bytes(path, max_input_mb), encoding)
 
 
 # ---------------------------------------------------------------- plain text
@@ -131,20 +120,18 @@ _BLOCK_TAGS = _HEADINGS | {
 }
 
 
-def _decode_html(path: Path, data: bytes) -> str:
-    # A byte order mark beats the meta tag, as in browsers.
-    if data.startswith(codecs.BOM_UTF8):
-        encoding = label = "utf-8-sig"
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = label = "utf-16"
-    else:
+def _decode_html(path: Path, data: bytes, encoding: str | None = None) -> str:
+    # The user's choice, then a byte order mark, then the meta tag, as in browsers.
+    label = None
+    if encoding is None and not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         match = _META_CHARSET.search(data[:4096])
-        label = match.group(1).decode("ascii").lower() if match else "utf-8"
-        encoding = _CHARSET_ALIASES.get(label, label)
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise AlignError(path, f"unknown character set '{label}' declared in the HTML page") from None
+        if match:
+            label = match.group(1).decode("ascii").lower()
+            encoding = _CHARSET_ALIASES.get(label, label)
+            try:
+                codecs.lookup(encoding)
+            except LookupError:
+                raise AlignError(path, f"unknown character set '{label}' declared in the HTML page") from None
     return _decode(path, data, encoding, label)
 
 
@@ -266,7 +253,41 @@ def _html_blocks(path: Path, text: str) -> list[Block]:
 # ---------------------------------------------------------------- entry point
 
 
-def read_document(path: str | Path, lang: str, presegmented: bool = False) -> Document:
+TEXT_KINDS = ("text", "markdown", "html")
+_KIND_OF_SUFFIX = {".txt": "text", ".md": "markdown", ".html": "html", ".htm": "html"}
+
+
+def document_from_text(text: str, lang: str, kind: str = "text", presegmented: bool = False,
+                       path: str | Path | None = None) -> Document:
+    """A Document from text in memory: plain text (blank lines end paragraphs), Markdown or an
+    HTML page; with `presegmented`, one sentence per line. `path` only names it in errors."""
+    where = Path(path) if path is not None else Path("<text>")
+    if kind not in TEXT_KINDS:
+        raise AlignError(None, f"unknown text kind {kind!r}; choose from {', '.join(TEXT_KINDS)}")
+    if not text.strip():
+        raise AlignError(where, "document is empty")
+    text = normalise(text)
+    if presegmented:
+        # One sentence per line; a blank line, if any, ends a paragraph (a block keeps its
+        # sentences as lines, which the segmenter then takes as they are).
+        paragraphs = ["\n".join(line.strip() for line in par.split("\n") if line.strip())
+                      for par in _BLANK_LINE.split(text)]
+        return Document(where, lang, [Block(par) for par in paragraphs if par], presegmented=True)
+    if kind == "html":
+        blocks = _html_blocks(where, text)
+        if not blocks:
+            raise AlignError(where, "no article text found in the HTML page")
+        return Document(where, lang, blocks)
+    blocks = _markdown_blocks(text) if kind == "markdown" else _plain_text_blocks(text)
+    if not blocks:
+        raise AlignError(where, "no text found in the document")
+    return Document(where, lang, blocks)
+
+
+def read_document(path: str | Path, lang: str, presegmented: bool = False, encoding: str | None = None,
+                  max_input_mb: float | None = None) -> Document:
+    """Read a document file (see the module docstring); `encoding` overrides detection and
+    `max_input_mb` the input size limit."""
     path = Path(path)
     # Existence first, so a missing or folder path is not reported as an unsupported type.
     if not path.exists():
@@ -274,23 +295,11 @@ def read_document(path: str | Path, lang: str, presegmented: bool = False) -> Do
     if path.is_dir():
         raise AlignError(path, "is a folder, not a file")
     if presegmented:
-        # One sentence per line; a blank line, if any, ends a paragraph (a block keeps its
-        # sentences as lines, which the segmenter then takes as they are).
-        text = read_text(path)
-        paragraphs = ["\n".join(line.strip() for line in par.split("\n") if line.strip())
-                      for par in _BLANK_LINE.split(text)]
-        blocks = [Block(par) for par in paragraphs if par]
-        return Document(path, lang, blocks, presegmented=True)
+        return document_from_text(read_text(path, encoding, max_input_mb), lang, presegmented=True, path=path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_EXTENSIONS:
         raise AlignError(path, f"unsupported file type '{suffix or '(none)'}'; use .txt, .md, .html or --presegmented")
-    if suffix in (".html", ".htm"):
-        blocks = _html_blocks(path, _decode_html(path, read_bytes(path)))
-        if not blocks:
-            raise AlignError(path, "no article text found in the HTML page")
-        return Document(path, lang, blocks)
-    text = read_text(path)
-    blocks = _markdown_blocks(text) if suffix == ".md" else _plain_text_blocks(text)
-    if not blocks:
-        raise AlignError(path, "no text found in the document")
-    return Document(path, lang, blocks)
+    kind = _KIND_OF_SUFFIX[suffix]
+    data = read_bytes(path, max_input_mb)
+    text = _decode_html(path, data, encoding) if kind == "html" else _decode(path, data, encoding)
+    return document_from_text(text, lang, kind, path=path)

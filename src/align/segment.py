@@ -1,6 +1,9 @@
 """Sentence segmentation with SRX rules (choppa-srx, LanguageTool's rule set by default).
 
-Segments never cross a block (paragraph or heading) boundary.
+Segments never cross a block (paragraph or heading) boundary. No segment is longer than
+MAX_SEGMENT_CHARS, whatever the punctuation: a longer one is cut at the last space before the
+limit (or at the limit, in text without spaces), so that a megabyte without a full stop costs
+no more than ordinary text. The rules are applied to pieces of at most SRX_CHUNK_CHARS.
 """
 
 from __future__ import annotations
@@ -13,6 +16,21 @@ from .errors import AlignError
 from .model import Document, Sentence
 
 _SPACE = re.compile(r"\s+")
+MAX_SEGMENT_CHARS = 2000
+SRX_CHUNK_CHARS = 20_000
+
+
+def hard_split(text: str, limit: int = MAX_SEGMENT_CHARS) -> list[str]:
+    """`text` cut into pieces of at most `limit` characters, at spaces where there are any."""
+    pieces = []
+    while len(text) > limit:
+        cut = text.rfind(" ", limit // 2, limit + 1)
+        cut = cut if cut > 0 else limit
+        pieces.append(text[:cut].strip())
+        text = text[cut:].strip()
+    if text:
+        pieces.append(text)
+    return [p for p in pieces if p]
 
 
 @lru_cache(maxsize=8)
@@ -45,17 +63,20 @@ class SrxSegmenter:
         text = _SPACE.sub(" ", text).strip()
         if not text:
             return []
+        out = []
         # "_one": a line break also ends a segment; blocks have none left after normalising.
-        parts = SrxTextIterator(_srx_document(self.srx), f"{lang}_one", text)
-        return [p.strip() for p in parts if p.strip()]
+        for chunk in hard_split(text, SRX_CHUNK_CHARS):
+            for part in SrxTextIterator(_srx_document(self.srx), f"{lang}_one", chunk):
+                out.extend(hard_split(part.strip()))
+        return out
 
     def segment(self, doc: Document) -> list[Sentence]:
         sentences: list[Sentence] = []
         for b, block in enumerate(doc.blocks):
             if doc.presegmented:
-                pieces = [_SPACE.sub(" ", line).strip() for line in block.text.split("\n")]
+                pieces = [p for line in block.text.split("\n") for p in hard_split(_SPACE.sub(" ", line).strip())]
             elif block.kind == "heading":
-                pieces = [_SPACE.sub(" ", block.text).strip()]
+                pieces = hard_split(_SPACE.sub(" ", block.text).strip())
             else:
                 pieces = self.split(block.text, doc.lang)
             for piece in pieces:
