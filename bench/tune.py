@@ -28,7 +28,7 @@ from align.aligner import AlignerConfig
 SPACE = {
     "skip_open": ("mul", 1.15), "skip_extend": ("mul", 1.25), "merge_cost": ("mul", 1.12),
     "evidence_scale": ("mul", 1.08), "margin_weight": ("add", 0.1), "length_cap": ("mul", 1.2),
-    "margin_k": ("int", 1.5), "paragraph_penalty": ("mul", 1.5),
+    "margin_k": ("int", 1.5), "paragraph_penalty": ("mul", 1.5), "mark_weight": ("mul", 1.4),
 }
 
 
