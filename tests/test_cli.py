@@ -428,7 +428,7 @@ def test_output_path_is_a_file(inputs, warm_cache, tmp_path):
     out.write_text("keep me\n", encoding="utf-8")
     run = run_align(*pair_args(folder, "good.de.txt", out, warm_cache))
     assert out.read_text(encoding="utf-8") == "keep me\n"
-    check_error(run, None, str(out), "cannot write output folder")
+    check_error(run, None, str(out), "output folder is a file; give a folder")
 
 
 @pytest.mark.parametrize("formats, shown", [("tmx,xml", "'xml'"), ("beads,TMX,docx", "'docx'"), (",", "'(none)'")])

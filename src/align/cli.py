@@ -28,6 +28,8 @@ class AlignGroup(click.Group):
 
 def _ensure_writable(folder: Path) -> None:
     """Fail before any work if the output folder cannot be created or written."""
+    if folder.exists() and not folder.is_dir():
+        raise AlignError(folder, "output folder is a file; give a folder (it is created if missing)")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=folder):

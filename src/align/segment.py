@@ -16,8 +16,12 @@ from .errors import AlignError
 from .model import Document, Sentence
 
 _SPACE = re.compile(r"\s+")
+_SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f\u061f\u0964]")
 MAX_SEGMENT_CHARS = 2000
 SRX_CHUNK_CHARS = 20_000
+# More forced cuts than this in one document: it is not running text (a dump, a table on one
+# line, base64), and encoding megabytes of it would take many minutes: refused.
+MAX_FORCED_CUTS = 50
 
 
 def hard_split(text: str, limit: int = MAX_SEGMENT_CHARS) -> list[str]:
@@ -55,6 +59,7 @@ class SrxSegmenter:
 
     def __init__(self, srx: str | Path | None = None) -> None:
         self.srx = str(srx) if srx else None
+        self.forced_cuts = 0  # segments cut at MAX_SEGMENT_CHARS (no sentence end) so far
 
     def split(self, text: str, lang: str) -> list[str]:
         """Split one paragraph's text into sentences (whitespace normalised)."""
@@ -67,18 +72,34 @@ class SrxSegmenter:
         # "_one": a line break also ends a segment; blocks have none left after normalising.
         for chunk in hard_split(text, SRX_CHUNK_CHARS):
             for part in SrxTextIterator(_srx_document(self.srx), f"{lang}_one", chunk):
-                out.extend(hard_split(part.strip()))
+                pieces = hard_split(part.strip())
+                self.forced_cuts += max(len(pieces) - 1, 0)
+                out.extend(pieces)
         return out
 
     def segment(self, doc: Document) -> list[Sentence]:
         sentences: list[Sentence] = []
+        self.forced_cuts = 0
         for b, block in enumerate(doc.blocks):
             if doc.presegmented:
-                pieces = [p for line in block.text.split("\n") for p in hard_split(_SPACE.sub(" ", line).strip())]
+                pieces = []
+                for line in block.text.split("\n"):
+                    cut = hard_split(_SPACE.sub(" ", line).strip())
+                    self.forced_cuts += max(len(cut) - 1, 0)
+                    pieces += cut
             elif block.kind == "heading":
                 pieces = hard_split(_SPACE.sub(" ", block.text).strip())
             else:
-                pieces = self.split(block.text, doc.lang)
+                # A long block without any sentence end: refuse before segmenting all of it.
+                if len(block.text) > (MAX_FORCED_CUTS + 1) * MAX_SEGMENT_CHARS and not _SENTENCE_END.search(block.text):
+                    self.forced_cuts = len(block.text) // MAX_SEGMENT_CHARS
+                    pieces = []
+                else:
+                    pieces = self.split(block.text, doc.lang)
+            if self.forced_cuts > MAX_FORCED_CUTS:
+                raise AlignError(doc.path, f"paragraph {b + 1} is not running text: over "
+                                           f"{MAX_FORCED_CUTS * MAX_SEGMENT_CHARS // 1000}k characters without a "
+                                           f"sentence end; split it into lines or paragraphs first")
             for piece in pieces:
                 if piece:
                     sentences.append(Sentence(len(sentences), piece, b, block.kind == "heading"))
