@@ -118,3 +118,12 @@ def test_some_over_long_segments_still_align(tmp_path):
     path.write_text("Kurzer Satz. " + "lang " * 1000 + "\n\nNoch ein Satz.\n", encoding="utf-8")
     texts = sentences(path)
     assert texts[0] == "Kurzer Satz." and texts[-1] == "Noch ein Satz." and len(texts) == 5
+
+
+def test_same_file_as_source_and_target_is_an_error(tmp_path, cache_dir):
+    src = tmp_path / "a.en.txt"
+    src.write_text("The same text.\n", encoding="utf-8")
+    (tmp_path / "link.txt").symlink_to(src)
+    for tgt in (src, tmp_path / "link.txt"):
+        run = run_align("pair", src, tgt, "-o", tmp_path / "out", "--cache-dir", cache_dir)
+        assert run.returncode == 2 and "is the source file itself" in run.stderr, run.stderr

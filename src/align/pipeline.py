@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -61,11 +62,20 @@ class Aligner:
                          encoder=self.encoder)
 
     def align_files(self, src_path: str | Path, tgt_path: str | Path, name: str | None = None) -> Alignment:
+        if _same_file(src_path, tgt_path):
+            raise AlignError(Path(tgt_path), "is the source file itself; give the translation as the target")
         src_doc, src = self.sentences(src_path, self.src_lang)
         tgt_doc, tgt = self.sentences(tgt_path, self.tgt_lang)
         alignment = self.align_sentences(src, tgt, name or default_name(src_path))
         alignment.src_path, alignment.tgt_path = src_doc.path, tgt_doc.path
         return alignment
+
+
+def _same_file(a: str | Path, b: str | Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # a file is missing: reading it says so
+        return False
 
 
 def as_sentences(items: Sequence[Sentence] | Sequence[str], side: str = "source") -> list[Sentence]:
