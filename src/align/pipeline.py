@@ -82,17 +82,19 @@ def as_sentences(items: Sequence[Sentence] | Sequence[str], side: str = "source"
     """Sentences from strings (one paragraph: a list says nothing about paragraphs), or given
     Sentences checked to be numbered 0, 1, 2, ... in order (an alignment refers to sentences
     by that index)."""
-    items = list(items)
-    if all(isinstance(x, str) for x in items):
-        return [Sentence(i, " ".join(text.split()), 0) for i, text in enumerate(items)]
-    if not all(isinstance(x, Sentence) for x in items):
-        kinds = sorted({type(x).__name__ for x in items})
+    given: list[object] = list(items)
+    texts = [x for x in given if isinstance(x, str)]
+    if len(texts) == len(given):
+        return [Sentence(i, " ".join(text.split()), 0) for i, text in enumerate(texts)]
+    sentences = [x for x in given if isinstance(x, Sentence)]
+    if len(sentences) != len(given):
+        kinds = sorted({type(x).__name__ for x in given})
         raise TypeError(f"{side} sentences must be all str or all Sentence, got {', '.join(kinds)}")
-    for position, sentence in enumerate(items):
+    for position, sentence in enumerate(sentences):
         if sentence.index != position:
             raise ValueError(f"{side} sentence {position} has index {sentence.index}; "
                              f"indices must be 0, 1, 2, ... in order")
-    return items  # type: ignore[return-value]
+    return sentences
 
 
 def embed_and_score(alignment: Alignment, encoder: Encoder, config: AlignerConfig | None = None) -> Alignment:
