@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,3 +40,30 @@ def atomic_writer(path: Path, mode: str = "w") -> Iterator[IO]:
         except OSError:
             pass
         raise
+
+
+@contextmanager
+def staged_set(out_dir: Path) -> Iterator[Path]:
+    """A staging folder inside `out_dir` for one output set (a pair's files): write into it;
+    on success every file is renamed into `out_dir`, on any failure or signal the folder is
+    removed, so `out_dir` holds the whole set or none of it. Write errors (disk full, ...)
+    become one-line AlignErrors."""
+    out_dir = Path(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=".align-staging-", dir=out_dir))
+    except OSError as exc:
+        raise AlignError(out_dir, f"cannot write output folder ({exc.strerror or exc})") from None
+    try:
+        try:
+            yield stage
+        except OSError as exc:
+            raise AlignError(Path(exc.filename) if exc.filename else out_dir,
+                             f"cannot write output ({exc.strerror or exc})") from None
+        try:
+            for path in sorted(stage.iterdir()):
+                os.replace(path, out_dir / path.name)
+        except OSError as exc:
+            raise AlignError(out_dir, f"cannot write output ({exc.strerror or exc})") from None
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)

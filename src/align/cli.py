@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -14,8 +15,17 @@ from .errors import AlignError
 FORMATS_HELP = "comma-separated subset of beads,tmx,csv,jsonl,findings,report (default: all)"
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised where the process is, so that partial outputs are cleaned up."""
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated()
+
+
 class AlignGroup(click.Group):
     def invoke(self, ctx: click.Context):
+        signal.signal(signal.SIGTERM, _terminate)
         try:
             return super().invoke(ctx)
         except AlignError as exc:
@@ -24,6 +34,9 @@ class AlignGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("align: interrupted", err=True)
             ctx.exit(130)
+        except Terminated:
+            click.echo("align: terminated", err=True)
+            ctx.exit(143)
 
 
 def _ensure_writable(folder: Path) -> None:

@@ -17,6 +17,7 @@ from .embed import Encoder, encode_texts, encoder_languages, make_encoder
 from .errors import AlignError
 from .export import CORPUS_FORMATS, EXPORTERS, ExportOptions, export
 from .languages import check_languages
+from .atomic import staged_set
 from .naming import output_path
 from .model import Alignment, Bead, Document, Finding, Sentence
 from .read import SUPPORTED_EXTENSIONS, read_document
@@ -193,22 +194,25 @@ def write_outputs(alignment: Alignment, out_dir: str | Path, formats: str | Iter
     """Write the chosen formats for one alignment; `findings` are computed if needed and not given."""
     formats = check_formats(formats)
     out_dir = Path(out_dir)
-    written = export([alignment], out_dir, alignment.name, [f for f in formats if f in EXPORTERS], options)
-    if any(f in REPORT_FORMATS for f in formats):
-        from .check import write_findings_csv, write_findings_jsonl
-        from .report import write_report
+    if any(f in REPORT_FORMATS for f in formats) and findings is None:
+        findings = find_discrepancies(alignment)
+    with staged_set(out_dir) as stage:
+        written = export([alignment], stage, alignment.name, [f for f in formats if f in EXPORTERS], options)
+        if any(f in REPORT_FORMATS for f in formats):
+            from .check import write_findings_csv, write_findings_jsonl
+            from .report import write_report
 
-        if findings is None:
-            findings = find_discrepancies(alignment)
-        if "findings" in formats:
-            for suffix, writer in ((".findings.csv", write_findings_csv), (".findings.jsonl", write_findings_jsonl)):
-                path = output_path(out_dir, alignment.name, suffix)
-                writer(findings, path)
+            assert findings is not None
+            if "findings" in formats:
+                for suffix, writer in ((".findings.csv", write_findings_csv), (".findings.jsonl", write_findings_jsonl)):
+                    path = output_path(stage, alignment.name, suffix)
+                    writer(findings, path)
+                    written.append(path)
+            if "report" in formats:
+                path = output_path(stage, alignment.name, ".report.html")
+                write_report(alignment, findings, path)
                 written.append(path)
-        if "report" in formats:
-            path = output_path(out_dir, alignment.name, ".report.html")
-            write_report(alignment, findings, path)
-            written.append(path)
+    written = [out_dir / p.name for p in written]
     return written
 
 
