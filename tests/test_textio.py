@@ -127,3 +127,35 @@ def test_same_file_as_source_and_target_is_an_error(tmp_path, cache_dir):
     for tgt in (src, tmp_path / "link.txt"):
         run = run_align("pair", src, tgt, "-o", tmp_path / "out", "--cache-dir", cache_dir)
         assert run.returncode == 2 and "is the source file itself" in run.stderr, run.stderr
+
+
+def test_texts_that_are_not_translations_are_refused(tmp_path, cache_dir):
+    """energy (English) against baltic (German): nothing written, exit 2; --force aligns."""
+    from conftest import CORPUS_PAIRS
+
+    src, tgt = CORPUS_PAIRS["energy"][0], CORPUS_PAIRS["baltic"][1]
+    out = tmp_path / "out"
+    run = run_align("pair", src, tgt, "-o", out, "--cache-dir", cache_dir)
+    assert run.returncode == 2, run.stderr
+    assert "do not look like translations of each other" in run.stderr and len(run.stderr.splitlines()) == 1
+    assert files_in(out) == []
+    run = run_align("pair", src, tgt, "-o", out, "--formats", "tmx", "--force", "--cache-dir", cache_dir)
+    assert run.returncode == 0, run.stderr
+    assert files_in(out) == ["energy.tmx"]
+
+
+def test_batch_records_a_pair_that_is_no_translation(tmp_path, cache_dir):
+    from conftest import CORPUS_PAIRS
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    energy_en, energy_de, _ = CORPUS_PAIRS["energy"]
+    (folder / "good.en.txt").write_bytes(energy_en.read_bytes())
+    (folder / "good.de.txt").write_bytes(energy_de.read_bytes())
+    (folder / "junk.en.txt").write_bytes(energy_en.read_bytes())
+    (folder / "junk.de.html").write_bytes(CORPUS_PAIRS["baltic"][1].read_bytes())
+    out = tmp_path / "out"
+    run = run_align("batch", folder, "-o", out, "--formats", "tmx", "--cache-dir", cache_dir)
+    assert run.returncode == 1
+    assert "skipped pair junk" in run.stderr and "do not look like translations" in run.stderr
+    assert files_in(out) == ["corpus.tmx", "good.tmx"]

@@ -142,6 +142,28 @@ class DocumentModel:
     # The two sides as the model saw them (centred): whatever scores beads with this model
     # (confidence, local margins) must use these, not the encoder's raw embeddings.
     sides: tuple[SideFeatures, SideFeatures] = field(repr=False, default=None)
+    # The anchors themselves (source ids, target ids), for `translation_evidence`.
+    anchor_pairs: tuple[np.ndarray, np.ndarray] | None = field(repr=False, default=None)
+
+    def translation_evidence(self) -> tuple[int, float]:
+        """(anchors, tau): how far the anchors' order agrees (Kendall's tau between their
+        source and target positions). A translation runs in the same order as its source, so
+        its mutual best matches do too (tau 0.75 to 1 on every dev document with 10 anchors or
+        more); the mutual best matches of two unrelated texts fall in any order (tau near 0,
+        at most about 0.5 for two articles of one publisher)."""
+        if self.anchor_pairs is None:
+            return 0, float("nan")
+        ai, aj = self.anchor_pairs
+        k = len(ai)
+        if k < 3:
+            return k, float("nan")
+        if k > 1500:  # O(k^2): an even subsample says the same
+            keep = np.linspace(0, k - 1, 1500).astype(int)
+            ai, aj, k = ai[keep], aj[keep], 1500
+        di = np.sign(ai[:, None] - ai[None, :])
+        dj = np.sign(aj[:, None] - aj[None, :])
+        tau = float((di * dj).sum()) / (k * (k - 1))
+        return int(len(self.anchor_pairs[0])), tau
 
     def summary(self) -> dict[str, float]:
         return {"anchors": self.anchors, "pair_median": round(self.pair_median, 4),
@@ -411,7 +433,8 @@ def fit_model(src: SideFeatures, tgt: SideFeatures, ai: np.ndarray, aj: np.ndarr
         mark_classes = keep if len(keep) else None
         table = table[keep][:, pair_bins] if len(keep) else None
     return DocumentModel(scale, midpoint, pair_median, null_median, ratio, sigma,
-                         max(spread_null, 1.5 * sigma), k, table, mark_classes, (hub_s, hub_t), (src, tgt))
+                         max(spread_null, 1.5 * sigma), k, table, mark_classes, (hub_s, hub_t), (src, tgt),
+                         (np.asarray(ai), np.asarray(aj)))
 
 
 class _BandAligner:

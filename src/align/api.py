@@ -8,7 +8,8 @@
 
 Each call segments (unless the input is presegmented), encodes, aligns and scores exactly as
 `align pair` does, and returns an `Alignment`. Sentence indices, paragraphs and names are
-derived; nothing needs building by hand.
+derived; nothing needs building by hand. Two texts that do not look like translations of each
+other raise an AlignError (as `align pair` refuses them); `force=True` aligns them anyway.
 """
 
 from __future__ import annotations
@@ -48,17 +49,18 @@ def _encoder(encoder: EncoderSpec | None) -> Encoder:
 
 
 def _aligner(src_lang: str, tgt_lang: str, encoder: EncoderSpec | None, config: AlignerConfig | None,
-             presegmented: bool = False) -> Aligner:
+             presegmented: bool = False, force: bool = False) -> Aligner:
     return Aligner(src_lang, tgt_lang, encoder=_encoder(encoder), config=config or AlignerConfig(),
-                   presegmented=presegmented)
+                   presegmented=presegmented, force=force)
 
 
 def align_texts(src_text: str, tgt_text: str, src_lang: str = "en", tgt_lang: str = "de", *,
                 kind: str = "text", presegmented: bool = False, name: str = "document",
-                encoder: EncoderSpec | None = None, config: AlignerConfig | None = None) -> Alignment:
+                encoder: EncoderSpec | None = None, config: AlignerConfig | None = None,
+                force: bool = False) -> Alignment:
     """Align two texts held in memory. `kind` is "text" (blank lines end paragraphs),
     "markdown" or "html"; with `presegmented`, each line is one sentence."""
-    aligner = _aligner(src_lang, tgt_lang, encoder, config, presegmented)
+    aligner = _aligner(src_lang, tgt_lang, encoder, config, presegmented, force)
     sides = []
     for text, lang, label in ((src_text, src_lang, "<source text>"), (tgt_text, tgt_lang, "<target text>")):
         if not isinstance(text, str):
@@ -69,20 +71,21 @@ def align_texts(src_text: str, tgt_text: str, src_lang: str = "en", tgt_lang: st
 
 def align_sentences(src: Sequence[str] | Sequence[Sentence], tgt: Sequence[str] | Sequence[Sentence],
                     src_lang: str = "en", tgt_lang: str = "de", *, name: str = "document",
-                    encoder: EncoderSpec | None = None, config: AlignerConfig | None = None) -> Alignment:
+                    encoder: EncoderSpec | None = None, config: AlignerConfig | None = None,
+                    force: bool = False) -> Alignment:
     """Align two lists of sentences (strings, taken as they are: no further splitting)."""
     for items, label in ((src, "source"), (tgt, "target")):
         if isinstance(items, str):
             raise TypeError(f"{label} must be a list of sentences, not one str (use align_texts for raw text)")
-    return _aligner(src_lang, tgt_lang, encoder, config).align_sentences(src, tgt, name)
+    return _aligner(src_lang, tgt_lang, encoder, config, force=force).align_sentences(src, tgt, name)
 
 
 def align_files(src_path: str | Path, tgt_path: str | Path, src_lang: str = "en", tgt_lang: str = "de", *,
                 presegmented: bool = False, name: str | None = None, encoder: EncoderSpec | None = None,
-                config: AlignerConfig | None = None) -> Alignment:
+                config: AlignerConfig | None = None, force: bool = False) -> Alignment:
     """Align two files (.txt, .md, .html; any file with `presegmented`). The name defaults
     to the source file's name up to its first dot."""
-    aligner = _aligner(src_lang, tgt_lang, encoder, config, presegmented)
+    aligner = _aligner(src_lang, tgt_lang, encoder, config, presegmented, force)
     return aligner.align_files(src_path, tgt_path, name or default_name(src_path))
 
 

@@ -67,7 +67,7 @@ def _export_options(tmx_langs: str | None, src_lang: str, tgt_lang: str):
 
 
 def _make_aligner(src_lang, tgt_lang, encoder, cache_dir, no_cache, srx, presegmented, device,
-                  encoding=None, max_input_mb=None):
+                  encoding=None, max_input_mb=None, force=False):
     from .embed import make_encoder
     from .pipeline import Aligner
     from .segment import SrxSegmenter
@@ -76,6 +76,7 @@ def _make_aligner(src_lang, tgt_lang, encoder, cache_dir, no_cache, srx, presegm
         src_lang=src_lang, tgt_lang=tgt_lang,
         encoder=make_encoder(encoder, Path(cache_dir) if cache_dir else None, not no_cache, device),
         segmenter=SrxSegmenter(srx), presegmented=presegmented, encoding=encoding, max_input_mb=max_input_mb,
+        force=force,
     )
 
 
@@ -105,6 +106,8 @@ def aligner_options(func):
                      help="encoding of the input files (default: UTF-8, or UTF-16/32 with a byte-order mark)"),
         click.option("--max-input-mb", type=click.FloatRange(min=0, min_open=True), default=None,
                      help="refuse input files larger than this (default: 50)"),
+        click.option("--force", is_flag=True,
+                     help="align even two texts that do not look like translations of each other"),
         click.option("-o", "--out", "out_dir", required=True, type=click.Path(),
                      help="output folder"),
         click.option("--formats", default="beads,tmx,csv,jsonl,findings,report", show_default=True,
@@ -136,14 +139,14 @@ def main() -> None:
 @click.option("--name", default=None, help="name of the outputs (default: SRC's file name up to its first dot)")
 @aligner_options
 def pair(src, tgt, name, src_lang, tgt_lang, encoder, device, cache_dir, no_cache, srx, presegmented,
-         encoding, max_input_mb, out_dir, formats, tmx_langs):
+         encoding, max_input_mb, force, out_dir, formats, tmx_langs):
     """Align one document pair SRC / TGT and write NAME.beads/.tmx/.csv/.jsonl into OUT."""
     from .pipeline import REPORT_FORMATS, check_formats, find_discrepancies, write_outputs
 
     chosen = check_formats(formats.split(","))
     options = _export_options(tmx_langs, src_lang, tgt_lang)
     aligner = _make_aligner(src_lang, tgt_lang, encoder, cache_dir, no_cache, srx, presegmented, device,
-                            encoding, max_input_mb)
+                            encoding, max_input_mb, force)
     _ensure_writable(Path(out_dir))
     alignment = aligner.align_files(src, tgt, name)
     findings = (find_discrepancies(alignment, aligner.encoder) if any(f in REPORT_FORMATS for f in chosen)
@@ -165,14 +168,14 @@ def pair(src, tgt, name, src_lang, tgt_lang, encoder, device, cache_dir, no_cach
 @click.argument("folder", type=click.Path())
 @aligner_options
 def batch(folder, src_lang, tgt_lang, encoder, device, cache_dir, no_cache, srx, presegmented,
-          encoding, max_input_mb, out_dir, formats, tmx_langs):
+          encoding, max_input_mb, force, out_dir, formats, tmx_langs):
     """Align every pair in FOLDER (NAME.en.EXT + NAME.de.EXT, or en/NAME.EXT + de/NAME.EXT)."""
     from .pipeline import align_folder, check_formats
 
     chosen = check_formats(formats.split(","))
     options = _export_options(tmx_langs, src_lang, tgt_lang)
     aligner = _make_aligner(src_lang, tgt_lang, encoder, cache_dir, no_cache, srx, presegmented, device,
-                            encoding, max_input_mb)
+                            encoding, max_input_mb, force)
     _ensure_writable(Path(out_dir))
     result = align_folder(aligner, folder, Path(out_dir), chosen, options)
     for alignment in result.alignments:

@@ -37,6 +37,7 @@ class Aligner:
     presegmented: bool = False
     encoding: str | None = None  # None: UTF-8, or UTF-16/32 with a byte-order mark (textio)
     max_input_mb: float | None = None  # None: textio.DEFAULT_MAX_INPUT_MB
+    force: bool = False  # align even two texts that do not look like translations of each other
 
     def __post_init__(self) -> None:
         check_languages([self.src_lang, self.tgt_lang], encoder_languages(self.encoder), self.encoder.name)
@@ -56,6 +57,8 @@ class Aligner:
         src_side = _features(src, src_emb)
         tgt_side = _features(tgt, tgt_emb)
         ids, model = align_with_model(src_side, tgt_side, self.config)
+        if not self.force and model is not None:
+            check_translation(model, name)
         scores = bead_confidences(ids, model, self.config)
         beads = [Bead(s, t, round(float(c), 4)) for (s, t), c in zip(ids, scores)]
         return Alignment(name, self.src_lang, self.tgt_lang, src, tgt, beads,
@@ -70,6 +73,21 @@ class Aligner:
         alignment = self.align_sentences(src, tgt, name or default_name(src_path))
         alignment.src_path, alignment.tgt_path = src_doc.path, tgt_doc.path
         return alignment
+
+
+# Enough anchors to tell, and their order hardly shared (Kendall's tau): the two texts are
+# not translations of each other (see DocumentModel.translation_evidence).
+VERDICT_MIN_ANCHORS = 10
+VERDICT_MIN_TAU = 0.6
+
+
+def check_translation(model, name: str) -> None:
+    """Refuse two texts that do not look like translations of each other (`force` skips it)."""
+    anchors, tau = model.translation_evidence()
+    if anchors >= VERDICT_MIN_ANCHORS and tau < VERDICT_MIN_TAU:
+        raise AlignError(None, f"{name}: the two texts do not look like translations of each other (their "
+                               f"best-matching sentences share little order: {anchors} matches, Kendall's tau "
+                               f"{tau:.2f}); --force aligns them anyway")
 
 
 def _same_file(a: str | Path, b: str | Path) -> bool:
