@@ -159,3 +159,18 @@ def test_batch_records_a_pair_that_is_no_translation(tmp_path, cache_dir):
     assert run.returncode == 1
     assert "skipped pair junk" in run.stderr and "do not look like translations" in run.stderr
     assert files_in(out) == ["corpus.tmx", "good.tmx"]
+
+
+def test_a_side_in_another_language_is_refused(tmp_path, cache_dir):
+    """German given as --src-lang en: refused, naming the language it looks like."""
+    from conftest import CORPUS_PAIRS
+
+    en, de, _ = CORPUS_PAIRS["energy"]
+    out = tmp_path / "out"
+    run = run_align("pair", de, en, "-o", out, "--cache-dir", cache_dir)
+    assert run.returncode == 2 and len(run.stderr.splitlines()) == 1
+    assert "the source of energy looks like German (de), not English (en)" in run.stderr
+    assert files_in(out) == []
+    run = run_align("pair", de, en, "-o", out, "--src-lang", "de", "--tgt-lang", "en", "--formats", "tmx",
+                    "--cache-dir", cache_dir)
+    assert run.returncode == 0, run.stderr

@@ -21,3 +21,53 @@ def check_languages(codes: list[str], supported: frozenset[str] | None, encoder_
         if supported is not None and lang not in supported:
             raise AlignError(None, f"encoder '{encoder_name}' does not support language '{code}' "
                                    f"(it knows: {', '.join(sorted(supported))}); try --encoder st:MODEL")
+
+
+# Languages an identifier cannot tell apart reliably: any member stands for the others.
+_CLOSE = ({"no", "nb", "nn", "da"}, {"sr", "hr", "bs"}, {"ms", "id"}, {"de", "lb"}, {"gl", "pt"})
+MIN_DETECT_CHARS = 200  # less text than this: no verdict
+MIN_DETECT_PROB = 0.99
+
+
+def detect_language(text: str) -> tuple[str, float] | None:
+    """(language, probability) of a text by py3langid (offline, ships its model); None when
+    the text is too short or the identifier is not installed."""
+    if len(text) < MIN_DETECT_CHARS:
+        return None
+    try:
+        import py3langid
+    except ImportError:
+        return None
+    import math
+
+    ranked = py3langid.rank(text[:5000])
+    top = ranked[0][1]
+    total = sum(math.exp(p - top) for _, p in ranked)
+    return ranked[0][0], 1.0 / total
+
+
+def check_text_language(text: str, code: str, where: str) -> None:
+    """Refuse a side that is clearly another language than the one given."""
+    found = detect_language(text)
+    if found is None:
+        return
+    detected, probability = found
+    given = base_language(code)
+    import py3langid
+
+    known = {lang for lang, _ in py3langid.rank("x")}
+    if given not in known or detected == given or any({given, detected} <= group for group in _CLOSE):
+        return
+    if probability >= MIN_DETECT_PROB:
+        raise AlignError(None, f"the {where} looks like {_name(detected)} ({detected}), not {_name(given)} "
+                               f"({given}); give its language with --{'src' if where.startswith('source') else 'tgt'}-lang, "
+                               f"or --force")
+
+
+def _name(code: str) -> str:
+    from babel import Locale
+
+    try:
+        return Locale("en").languages.get(code, code)
+    except Exception:  # babel without the names: the code is enough
+        return code

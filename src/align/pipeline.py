@@ -16,7 +16,7 @@ from .confidence import PAIR_COEF, SKIP_COEF, bead_confidences
 from .embed import Encoder, encode_texts, encoder_languages, make_encoder
 from .errors import AlignError
 from .export import CORPUS_FORMATS, EXPORTERS, ExportOptions, export
-from .languages import check_languages
+from .languages import check_languages, check_text_language
 from .atomic import staged_set
 from .naming import output_path
 from .model import Alignment, Bead, Document, Finding, Sentence
@@ -52,6 +52,9 @@ class Aligner:
         """Align two documents given as sentences: `Sentence` objects (indices 0, 1, 2, ...)
         or plain strings (one paragraph)."""
         src, tgt = as_sentences(src, "source"), as_sentences(tgt, "target")
+        if not self.force:
+            for side, lang, where in ((src, self.src_lang, "source"), (tgt, self.tgt_lang, "target")):
+                check_text_language(" ".join(s.text for s in side[:200]), lang, f"{where} of {name}")
         vectors = encode_texts(self.encoder, [s.text for s in src] + [t.text for t in tgt])
         src_emb, tgt_emb = vectors[: len(src)], vectors[len(src):]
         src_side = _features(src, src_emb)
