@@ -55,3 +55,26 @@ def test_report_escapes_markup_from_the_text(tmp_path, cache_dir):
     html = (out / "x.report.html").read_text(encoding="utf-8")
     assert '<script>alert("en")' not in html and "<img src=x" not in html
     assert "&lt;script&gt;" in html and "&lt;img src=x" in html
+
+
+def test_undefined_entity_names_its_line(tmp_path, cache_dir):
+    path = tmp_path / "entity.tmx"
+    path.write_text('<?xml version="1.0"?>\n<tmx version="1.4">\n<header srclang="en"/>\n'
+                    '<body><tu><tuv xml:lang="en"><seg>Hi &nbsp; there</seg></tuv>'
+                    '<tuv xml:lang="de"><seg>Hallo</seg></tuv></tu></body></tmx>\n', encoding="utf-8")
+    run = run_align("check", path, "-o", tmp_path / "out", "--cache-dir", cache_dir)
+    assert run.returncode == 2
+    assert "malformed XML at line 4: Entity 'nbsp' not defined" in run.stderr
+
+
+def test_bad_option_paths_get_one_line_errors(tmp_path, cache_dir):
+    from conftest import CORPUS_PAIRS
+
+    src, tgt, _ = CORPUS_PAIRS["energy"]
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x\n", encoding="utf-8")
+    for option, value, message in (("--cache-dir", a_file, "cannot open the embedding cache"),
+                                   ("--srx", tmp_path, "is a folder, not a file")):
+        run = run_align("pair", src, tgt, "-o", tmp_path / "out", option, value)
+        assert run.returncode == 2 and len(run.stderr.splitlines()) == 1, run.stderr
+        assert run.stderr.startswith("align: error: ") and message in run.stderr

@@ -85,7 +85,7 @@ def encoder_options(func):
         click.option("--encoder", default="use", show_default=True,
                      help="'use' (embedded, offline) or 'st:MODEL' (sentence-transformers hub name or folder)"),
         click.option("--device", default=None, help="device for st: models (cpu, cuda); default: automatic"),
-        click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
+        click.option("--cache-dir", type=click.Path(), default=None,
                      help="embedding cache folder (default: ~/.cache/align or $ALIGN_CACHE_DIR)"),
         click.option("--no-cache", is_flag=True, help="do not read or write the embedding cache"),
     ]
@@ -99,7 +99,7 @@ def aligner_options(func):
         click.option("--src-lang", default="en", show_default=True, help="source language code"),
         click.option("--tgt-lang", default="de", show_default=True, help="target language code"),
         encoder_options,
-        click.option("--srx", type=click.Path(dir_okay=False), default=None,
+        click.option("--srx", type=click.Path(), default=None,
                      help="SRX 2.0 segmentation rules (default: LanguageTool's rules)"),
         click.option("--presegmented", is_flag=True, help="inputs are one sentence per line: no splitting"),
         click.option("--encoding", default=None,
@@ -233,7 +233,7 @@ def check(files, src_lang, tgt_lang, encoder, device, cache_dir, no_cache, out_d
 @main.command()
 @click.argument("file", type=click.Path())
 @click.option("--lang", default="en", show_default=True, help="language code of the document")
-@click.option("--srx", type=click.Path(dir_okay=False), default=None, help="SRX 2.0 segmentation rules")
+@click.option("--srx", type=click.Path(), default=None, help="SRX 2.0 segmentation rules")
 @click.option("--presegmented", is_flag=True, help="one sentence per line: print as read")
 def segment(file, lang, srx, presegmented):
     """Print the sentences of FILE, one per line."""

@@ -401,10 +401,16 @@ def _parse_tmx(path: Path, text: str) -> tuple[dict[str, str], dict[str, str], l
                 while element.getprevious() is not None and parent is not None:
                     del parent[0]
     except etree.XMLSyntaxError as exc:
-        message = _LXML_POSITION.sub("", exc.msg or "syntax error")
+        message, line = exc.msg or "syntax error", exc.lineno
+        # lxml's exception may carry only its last complaint ("no element found", line 0);
+        # the first logged error is where the document actually went wrong.
+        logged = [e for e in exc.error_log if e.line > 0]
+        if logged and (not line or line <= 0 or "no element found" in message):
+            message, line = logged[0].message, logged[0].line
+        message = _LXML_POSITION.sub("", message)
         if root is None:
-            raise AlignError(path, f"not an XML file (line {exc.lineno}: {message})") from None
-        raise AlignError(path, f"malformed XML at line {exc.lineno}: {message}") from None
+            raise AlignError(path, f"not an XML file (line {line}: {message})") from None
+        raise AlignError(path, f"malformed XML at line {line}: {message}") from None
     if root is None:
         raise AlignError(path, "not an XML file (no root element)")
     return root_attrs, header, tus
