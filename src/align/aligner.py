@@ -80,6 +80,10 @@ class AlignerConfig:
     paragraph_penalty: float = 6.0  # a merge that spans a paragraph boundary
     heading_penalty: float = 3.0  # a heading paired with a non-heading, or merged
     standalone_penalty: float = 100.0  # a bead pairing a sentence marked standalone
+    # Verdict (`DocumentModel.translation_evidence`): with at least this many anchors, an order
+    # agreement (Kendall's tau) below this says the two texts are not translations of each other.
+    verdict_min_anchors: int = 10
+    verdict_min_tau: float = 0.6
     # Prior for documents too short to estimate from, in adjusted-similarity units (the
     # estimates are shrunk toward it with the weight of `prior_weight` anchors).
     # (medians over the development documents)
@@ -412,29 +416,38 @@ def fit_model(src: SideFeatures, tgt: SideFeatures, ai: np.ndarray, aj: np.ndarr
         ratio = np.full(n + 1, float(np.log((lt.sum() + 10) / (ls.sum() + 10))))
         sigma = config.prior_length_sigma
     spread_null = float(np.sqrt(np.var(np.log(ls + 10)) + np.var(np.log(lt + 10)))) if n > 1 and m > 1 else 0.0
-    table = mark_classes = None
-    if src.marks.shape[1] and k and null_ij and sum(len(x) for x, _ in null_ij):
-        K = src.marks.shape[1]
-        ni = np.concatenate([x for x, _ in null_ij]); nj = np.concatenate([y for _, y in null_ij])
-        a_bins = _mark_bins(src.marks[ai], tgt.marks[aj])
-        n_bins = _mark_bins(src.marks[ni], tgt.marks[nj])
-        alpha = config.mark_smoothing
-        table = np.zeros((K, 4))
-        for c in range(K):
-            pa = np.bincount(a_bins[:, c], minlength=4) + alpha
-            # nulls outnumber anchors: count them at the anchors' total, so a bin neither has stays at 0
-            pn = np.bincount(n_bins[:, c], minlength=4) * (len(a_bins) / len(n_bins)) + alpha
-            table[c] = np.log(pa / pa.sum()) - np.log(pn / pn.sum())
-        table[:, 0] = 0.0  # a mark neither side has says nothing (and must not reward splitting)
-        table *= config.mark_weight
-        counts = np.arange(MARK_CAP + 1)
-        pair_bins = _mark_bins(counts[:, None], counts[None, :])
-        keep = np.flatnonzero(np.abs(table).max(axis=1) >= _MARK_MIN_LLR)
-        mark_classes = keep if len(keep) else None
-        table = table[keep][:, pair_bins] if len(keep) else None
+    ni = np.concatenate([x for x, _ in null_ij]) if null_ij else np.zeros(0, np.int64)
+    nj = np.concatenate([y for _, y in null_ij]) if null_ij else np.zeros(0, np.int64)
+    table, mark_classes = _fit_marks(src, tgt, (ai, aj), (ni, nj), config)
     return DocumentModel(scale, midpoint, pair_median, null_median, ratio, sigma,
                          max(spread_null, 1.5 * sigma), k, table, mark_classes, (hub_s, hub_t), (src, tgt),
                          (np.asarray(ai), np.asarray(aj)))
+
+
+def _fit_marks(src: SideFeatures, tgt: SideFeatures, anchors: tuple[np.ndarray, np.ndarray],
+               nulls: tuple[np.ndarray, np.ndarray], config: AlignerConfig
+               ) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The marks' LLR table (classes that say something, by capped source and target count)
+    and those classes, from the anchors against the nulls; (None, None) when nothing to go on."""
+    K = src.marks.shape[1]
+    if not K or not len(anchors[0]) or not len(nulls[0]):
+        return None, None
+    a_bins = _mark_bins(src.marks[anchors[0]], tgt.marks[anchors[1]])
+    n_bins = _mark_bins(src.marks[nulls[0]], tgt.marks[nulls[1]])
+    alpha = config.mark_smoothing
+    table = np.zeros((K, 4))
+    for c in range(K):
+        pa = np.bincount(a_bins[:, c], minlength=4) + alpha
+        # nulls outnumber anchors: count them at the anchors' total, so a bin neither has stays at 0
+        pn = np.bincount(n_bins[:, c], minlength=4) * (len(a_bins) / len(n_bins)) + alpha
+        table[c] = np.log(pa / pa.sum()) - np.log(pn / pn.sum())
+    table[:, 0] = 0.0  # a mark neither side has says nothing (and must not reward splitting)
+    table *= config.mark_weight
+    keep = np.flatnonzero(np.abs(table).max(axis=1) >= _MARK_MIN_LLR)
+    if not len(keep):
+        return None, None
+    counts = np.arange(MARK_CAP + 1)
+    return table[keep][:, _mark_bins(counts[:, None], counts[None, :])], keep
 
 
 class _BandAligner:
@@ -623,12 +636,13 @@ class _BandAligner:
         tail: list[tuple[int, int, int, int]] = []
         if free_ends:
             # End where the best pair ends; what follows on either side is unmatched, free.
-            best, where = NEG, (i, j)
-            for r in range(self.n + 1):
-                for c in ([self.m] if r < self.n else range(lo[r], min(self.hi[r], self.m) + 1)):
-                    if lo[r] <= c <= self.hi[r] and DM[r * W + c - lo[r]] > best:
-                        best, where = DM[r * W + c - lo[r]], (r, c)
-            i, j = where
+            # candidates: the last column (rows whose band reaches it) and the whole last row
+            rows = np.flatnonzero((lo <= self.m) & (self.hi >= self.m))
+            cols = np.arange(lo[self.n], min(self.hi[self.n], self.m) + 1)
+            cand_r = np.concatenate([rows, np.full(len(cols), self.n)])
+            cand_c = np.concatenate([np.full(len(rows), self.m), cols])
+            k = int(np.argmax(DM[cand_r * W + cand_c - lo[cand_r]]))
+            i, j = int(cand_r[k]), int(cand_c[k])
             tail = [(r, r + 1, j, j) for r in range(i, self.n)] + [(self.n, self.n, c, c + 1) for c in range(j, self.m)]
         open_, ext = self.cfg.skip_open, self.cfg.skip_extend
 

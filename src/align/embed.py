@@ -258,15 +258,10 @@ def _lazy(point) -> EncoderFactory:
             loaded = point.load()
         except Exception as exc:  # a broken plug-in must not take the tool down with a traceback
             raise AlignError(None, f"cannot load encoder plug-in '{point.name}' ({exc})") from None
-        return _call_factory(loaded, argument, device)
+        return loaded(argument, device=device)
     return factory
 
 
-def _call_factory(factory: EncoderFactory, argument: str | None, device: str | None) -> Encoder:
-    try:
-        return factory(argument, device=device)
-    except TypeError:
-        return factory(argument)
 
 
 def available_encoders() -> list[str]:
@@ -284,7 +279,7 @@ def make_encoder(spec: str = "use", cache_dir: Path | None = None, use_cache: bo
     if name not in _REGISTRY:
         raise AlignError(None, f"unknown encoder '{spec}': choose from {', '.join(available_encoders())} "
                                f"(e.g. 'use' or 'st:MODEL')")
-    encoder = _call_factory(_REGISTRY[name], argument or None, device)
+    encoder = _REGISTRY[name](argument or None, device=device)
     if use_cache:
         encoder = CachedEncoder(encoder, cache_dir or default_cache_dir())
     return encoder

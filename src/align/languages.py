@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from functools import lru_cache
+
 from .errors import AlignError
 
 
@@ -29,39 +32,40 @@ MIN_DETECT_CHARS = 200  # less text than this: no verdict
 MIN_DETECT_PROB = 0.99
 
 
+@lru_cache(maxsize=1)
+def _identifier_languages() -> frozenset[str]:
+    import py3langid
+
+    return frozenset(lang for lang, _ in py3langid.rank("x"))
+
+
 def detect_language(text: str) -> tuple[str, float] | None:
     """(language, probability) of a text by py3langid (offline, ships its model); None when
-    the text is too short or the identifier is not installed."""
+    the text is too short to tell."""
     if len(text) < MIN_DETECT_CHARS:
         return None
-    try:
-        import py3langid
-    except ImportError:
-        return None
-    import math
+    import py3langid
 
     ranked = py3langid.rank(text[:5000])
     top = ranked[0][1]
-    total = sum(math.exp(p - top) for _, p in ranked)
-    return ranked[0][0], 1.0 / total
+    return ranked[0][0], 1.0 / sum(math.exp(p - top) for _, p in ranked)
 
 
 def check_text_language(text: str, code: str, where: str) -> None:
     """Refuse a side that is clearly another language than the one given."""
+    given = base_language(code)
+    if given not in _identifier_languages():
+        return
     found = detect_language(text)
     if found is None:
         return
     detected, probability = found
-    given = base_language(code)
-    import py3langid
-
-    known = {lang for lang, _ in py3langid.rank("x")}
-    if given not in known or detected == given or any({given, detected} <= group for group in _CLOSE):
+    if detected == given or any({given, detected} <= group for group in _CLOSE):
         return
     if probability >= MIN_DETECT_PROB:
+        option = "--src-lang" if where.startswith("source") else "--tgt-lang"
         raise AlignError(None, f"the {where} looks like {_name(detected)} ({detected}), not {_name(given)} "
-                               f"({given}); give its language with --{'src' if where.startswith('source') else 'tgt'}-lang, "
-                               f"or --force")
+                               f"({given}); give its language with {option}, or --force")
 
 
 def _name(code: str) -> str:

@@ -12,12 +12,12 @@ from pathlib import Path
 import numpy as np
 
 from .aligner import AlignerConfig, SideFeatures, align_with_model, mark_counts, model_for_beads
+from .atomic import staged_set
 from .confidence import PAIR_COEF, SKIP_COEF, bead_confidences
 from .embed import Encoder, encode_texts, encoder_languages, make_encoder
 from .errors import AlignError
 from .export import CORPUS_FORMATS, EXPORTERS, ExportOptions, export
 from .languages import check_languages, check_text_language
-from .atomic import staged_set
 from .naming import output_path
 from .model import Alignment, Bead, Document, Finding, Sentence
 from .read import SUPPORTED_EXTENSIONS, read_document
@@ -61,7 +61,7 @@ class Aligner:
         tgt_side = _features(tgt, tgt_emb)
         ids, model = align_with_model(src_side, tgt_side, self.config)
         if not self.force and model is not None:
-            check_translation(model, name)
+            check_translation(model, name, self.config)
         scores = bead_confidences(ids, model, self.config)
         beads = [Bead(s, t, round(float(c), 4)) for (s, t), c in zip(ids, scores)]
         return Alignment(name, self.src_lang, self.tgt_lang, src, tgt, beads,
@@ -78,16 +78,11 @@ class Aligner:
         return alignment
 
 
-# Enough anchors to tell, and their order hardly shared (Kendall's tau): the two texts are
-# not translations of each other (see DocumentModel.translation_evidence).
-VERDICT_MIN_ANCHORS = 10
-VERDICT_MIN_TAU = 0.6
-
-
-def check_translation(model, name: str) -> None:
-    """Refuse two texts that do not look like translations of each other (`force` skips it)."""
+def check_translation(model, name: str, config: AlignerConfig) -> None:
+    """Refuse two texts that do not look like translations of each other: enough anchors to
+    tell, and their order hardly shared (`force` skips it)."""
     anchors, tau = model.translation_evidence()
-    if anchors >= VERDICT_MIN_ANCHORS and tau < VERDICT_MIN_TAU:
+    if anchors >= config.verdict_min_anchors and tau < config.verdict_min_tau:
         raise AlignError(None, f"{name}: the two texts do not look like translations of each other (their "
                                f"best-matching sentences share little order: {anchors} matches, Kendall's tau "
                                f"{tau:.2f}); --force aligns them anyway")

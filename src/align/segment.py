@@ -54,49 +54,61 @@ def _srx_document(srx_path: str | None):
         raise AlignError(path, f"not a valid SRX rules file ({exc})") from None
 
 
+def _cut(text: str) -> tuple[list[str], int]:
+    """`hard_split` of one segment, and how many cuts it took."""
+    pieces = hard_split(text)
+    return pieces, max(len(pieces) - 1, 0)
+
+
 class SrxSegmenter:
     """Splits each block of a document into sentences with an SRX rule set."""
 
     def __init__(self, srx: str | Path | None = None) -> None:
         self.srx = str(srx) if srx else None
-        self.forced_cuts = 0  # segments cut at MAX_SEGMENT_CHARS (no sentence end) so far
 
     def split(self, text: str, lang: str) -> list[str]:
         """Split one paragraph's text into sentences (whitespace normalised)."""
+        return self._split(text, lang)[0]
+
+    def _split(self, text: str, lang: str) -> tuple[list[str], int]:
+        """Sentences, and how many cuts at MAX_SEGMENT_CHARS they took."""
         from choppa import SrxTextIterator
 
         text = _SPACE.sub(" ", text).strip()
+        out: list[str] = []
+        cuts = 0
         if not text:
-            return []
-        out = []
+            return out, cuts
         # "_one": a line break also ends a segment; blocks have none left after normalising.
         for chunk in hard_split(text, SRX_CHUNK_CHARS):
             for part in SrxTextIterator(_srx_document(self.srx), f"{lang}_one", chunk):
-                pieces = hard_split(part.strip())
-                self.forced_cuts += max(len(pieces) - 1, 0)
-                out.extend(pieces)
-        return out
+                pieces, n = _cut(part.strip())
+                out += pieces
+                cuts += n
+        return out, cuts
+
+    def _block(self, doc: Document, text: str, kind: str) -> tuple[list[str], int]:
+        if doc.presegmented:
+            out: list[str] = []
+            cuts = 0
+            for line in text.split("\n"):
+                pieces, n = _cut(_SPACE.sub(" ", line).strip())
+                out += pieces
+                cuts += n
+            return out, cuts
+        if kind == "heading":
+            return _cut(_SPACE.sub(" ", text).strip())
+        if len(text) > (MAX_FORCED_CUTS + 1) * MAX_SEGMENT_CHARS and not _SENTENCE_END.search(text):
+            return [], len(text) // MAX_SEGMENT_CHARS  # no sentence end at all: not worth segmenting
+        return self._split(text, doc.lang)
 
     def segment(self, doc: Document) -> list[Sentence]:
         sentences: list[Sentence] = []
-        self.forced_cuts = 0
+        cuts = 0
         for b, block in enumerate(doc.blocks):
-            if doc.presegmented:
-                pieces = []
-                for line in block.text.split("\n"):
-                    cut = hard_split(_SPACE.sub(" ", line).strip())
-                    self.forced_cuts += max(len(cut) - 1, 0)
-                    pieces += cut
-            elif block.kind == "heading":
-                pieces = hard_split(_SPACE.sub(" ", block.text).strip())
-            else:
-                # A long block without any sentence end: refuse before segmenting all of it.
-                if len(block.text) > (MAX_FORCED_CUTS + 1) * MAX_SEGMENT_CHARS and not _SENTENCE_END.search(block.text):
-                    self.forced_cuts = len(block.text) // MAX_SEGMENT_CHARS
-                    pieces = []
-                else:
-                    pieces = self.split(block.text, doc.lang)
-            if self.forced_cuts > MAX_FORCED_CUTS:
+            pieces, n = self._block(doc, block.text, block.kind)
+            cuts += n
+            if cuts > MAX_FORCED_CUTS:
                 raise AlignError(doc.path, f"paragraph {b + 1} is not running text: over "
                                            f"{MAX_FORCED_CUTS * MAX_SEGMENT_CHARS // 1000}k characters without a "
                                            f"sentence end; split it into lines or paragraphs first")
