@@ -277,18 +277,14 @@ def _band_full(n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
     return np.zeros(n + 1, np.int64), np.full(n + 1, m, np.int64)
 
 
-def _top_values(values: np.ndarray, count: int, axis: int) -> np.ndarray:
-    """The `count` largest values along `axis`, sorted largest first (-inf pads)."""
-    size = values.shape[axis]
+def _top_values(values: np.ndarray, count: int) -> np.ndarray:
+    """The `count` largest values of each row, sorted largest first (-inf pads)."""
+    size = values.shape[1]
     if size > count:
-        values = -np.partition(-values, count - 1, axis=axis)
-        values = np.take(values, np.arange(count), axis=axis)
-    pad = count - values.shape[axis]
-    if pad > 0:
-        shape = list(values.shape)
-        shape[axis] = pad
-        values = np.concatenate([values, np.full(shape, -np.inf)], axis=axis)
-    return -np.sort(-values, axis=axis)
+        values = np.partition(values, size - count, axis=1)[:, size - count:]
+    elif size < count:
+        values = np.concatenate([values, np.full((len(values), count - size), -np.inf)], axis=1)
+    return np.sort(values, axis=1)[:, ::-1]
 
 
 def _ranked_mean(top: np.ndarray, skip: int) -> np.ndarray:
@@ -328,7 +324,7 @@ def _neighbourhood(src: SideFeatures, tgt: SideFeatures, lo: np.ndarray, hi: np.
     mlo = np.maximum(lo - config.margin_window, 0)
     mhi = np.minimum(hi + config.margin_window, m)
     src_top = np.full((n, count), -np.inf)
-    tgt_top = np.full((count, m), -np.inf)  # running best values per target column
+    tgt_top = np.full((m, count), -np.inf)  # running best values per target column
     row_best = np.full(n, -1)
     col_value = np.full(m, -np.inf)
     col_best = np.full(m, -1)
@@ -344,17 +340,17 @@ def _neighbourhood(src: SideFeatures, tgt: SideFeatures, lo: np.ndarray, hi: np.
         j = np.arange(c0, c1)[None, :]
         inside = (j >= mlo[rows, None]) & (j <= mhi[rows, None])
         dense = np.where(inside, dense, -np.inf)
-        src_top[rows - 1] = _top_values(dense, count, axis=1)
+        src_top[rows - 1] = _top_values(dense, count)
         row_best[rows - 1] = c0 - 1 + dense.argmax(axis=1)
         arg = dense.argmax(axis=0)
         value = dense[arg, np.arange(dense.shape[1])]
         better = value > col_value[c0 - 1:c1 - 1]
         col_value[c0 - 1:c1 - 1] = np.where(better, value, col_value[c0 - 1:c1 - 1])
         col_best[c0 - 1:c1 - 1] = np.where(better, rows[0] - 1 + arg, col_best[c0 - 1:c1 - 1])
-        merged = np.concatenate([tgt_top[:, c0 - 1:c1 - 1], dense], axis=0)
-        tgt_top[:, c0 - 1:c1 - 1] = _top_values(merged, count, axis=0)
+        merged = np.concatenate([tgt_top[c0 - 1:c1 - 1], dense.T], axis=1)
+        tgt_top[c0 - 1:c1 - 1] = _top_values(merged, count)
     skip = config.margin_skip
-    return _ranked_mean(src_top, skip), _ranked_mean(tgt_top.T, skip), row_best, col_best
+    return _ranked_mean(src_top, skip), _ranked_mean(tgt_top, skip), row_best, col_best
 
 
 def estimate_model(src: SideFeatures, tgt: SideFeatures, config: AlignerConfig,
@@ -450,6 +446,30 @@ def _fit_marks(src: SideFeatures, tgt: SideFeatures, anchors: tuple[np.ndarray, 
     return table[keep][:, _mark_bins(counts[:, None], counts[None, :])], keep
 
 
+def _paired_codes(capped: np.ndarray, scale: int) -> np.ndarray:
+    """Span codes for `_paired_tables`: classes taken two at a time, so one lookup scores two
+    classes. `capped` is (classes, positions) of counts in 0..MARK_CAP; `scale` is the
+    table's row size for source codes (target counts are the column) and 1 for target codes."""
+    side = MARK_CAP + 1
+    codes = capped.astype(np.int32) * scale
+    paired = [codes[k] * side * side + (codes[k + 1] if k + 1 < len(codes) else 0)
+              for k in range(0, len(codes), 2)]
+    return np.asarray(paired, np.int32)
+
+
+def _paired_tables(table: np.ndarray | None) -> list[np.ndarray]:
+    """The mark table (classes x src count x tgt count) as flat tables for class pairs: entry
+    (code of class k) * side^2 + (code of class k+1) holds the sum of both classes' LLRs."""
+    if table is None:
+        return []
+    cells = table.reshape(len(table), -1)
+    out = []
+    for k in range(0, len(cells), 2):
+        second = cells[k + 1] if k + 1 < len(cells) else np.zeros_like(cells[k])
+        out.append((cells[k][:, None] + second[None, :]).ravel())
+    return out
+
+
 class _BandAligner:
     def __init__(self, src: SideFeatures, tgt: SideFeatures, lo: np.ndarray, hi: np.ndarray,
                  config: AlignerConfig) -> None:
@@ -474,7 +494,16 @@ class _BandAligner:
                 positions = np.arange(prefix.shape[1])
                 for size in lengths:
                     span = prefix - prefix[:, np.maximum(positions - size, 0)]
-                    codes[size] = (np.minimum(span, MARK_CAP) * scale).astype(np.int16)
+                    codes[size] = _paired_codes(np.minimum(span, MARK_CAP), scale)
+            self.mark_tables = _paired_tables(self.model.mark_table)
+        # Per-span terms that do not depend on the chunk: inverse norms and log lengths.
+        self.inv_norm = ({a: 1 / self.S.norm[a] for a in self.S.norm}, {b: 1 / self.T.norm[b] for b in self.T.norm})
+        # half the margin weight times the summed hubness of the span ending at each position
+        self.hub_span = tuple({size: 0.5 * config.margin_weight * (prefix - prefix[np.maximum(np.arange(len(prefix)) - size, 0)])
+                               for size in range(1, top + 1)}
+                              for prefix, top in zip(self.hub_prefix, (self.max_a, self.max_b)))
+        self.log_length = ({a: np.log(self.S.length[a] + 10) for a in self.S.length},
+                           {b: np.log(self.T.length[b] + 10) for b in self.T.length})
         # Paragraph, heading and translator's-note penalties only where the text has them.
         self.structure = bool(src.heading.any() or tgt.heading.any() or src.standalone.any()
                               or tgt.standalone.any() or len(np.unique(src.paragraph)) > 1
@@ -508,49 +537,69 @@ class _BandAligner:
         sims = self.src.emb[r0:int(rows[-1])] @ self.tgt.emb[c0:c1 - 1].T
         dense = np.zeros((sims.shape[0] + 1, sims.shape[1] + 1))
         np.cumsum(np.cumsum(sims, axis=0, dtype=np.float64), axis=1, out=dense[1:, 1:])
+        # one flat gather per corner: row offset (per source span start) + column
+        flat, width = dense.ravel(), dense.shape[1]
         cols = {b: np.maximum(jc - b, 0) - c0 for b in [0] + b_vals}
-        gram = {}
-        for a in [0] + a_vals:
-            block = dense[np.maximum(ri - a, 0) - r0]
-            for b in [0] + b_vals:
-                gram[a, b] = np.take_along_axis(block, cols[b], axis=1)
-        half_beta = 0.5 * cfg.margin_weight
+        offsets = {a: ((np.maximum(ri - a, 0) - r0) * width)[:, None] for a in [0] + a_vals}
+        corners = {(0, 0)} | {(0, b) for b in b_vals} | {(a, 0) for a in a_vals} | set(pairs)
+        gram = {(a, b): np.take(flat, offsets[a] + cols[b]) for a, b in corners}
         rho = model.ratio[ri][:, None]
         if cfg.length_evidence:
             k_len = 0.5 * (1 / model.length_sigma ** 2 - 1 / model.length_null ** 2)
             c_len = np.log(model.length_null / model.length_sigma)
-        hs_prefix, ht_prefix = self.hub_prefix
-        col_terms = {b: (1 / T.norm[b][jc], half_beta * (ht_prefix[jc] - ht_prefix[np.maximum(jc - b, 0)]),
-                         np.log(T.length[b][jc] + 10) - rho) for b in b_vals}
+        inv_norm_s, inv_norm_t = self.inv_norm
+        log_len_s, log_len_t = self.log_length
+        hub_span_t = self.hub_span[1]
+        col_terms = {b: (np.take(inv_norm_t[b], jc), np.take(hub_span_t[b], jc), np.take(log_len_t[b], jc) - rho)
+                     for b in b_vals}
         out = np.full((len(pairs), len(rows), W), NEG)
         if model.mark_table is not None:
             # Capped span counts, class-major: source codes premultiplied by the table's row size.
             codes_s, codes_t = self.mark_codes
             mark_s = {a: codes_s[a][:, ri] for a in a_vals}
             mark_t = {b: np.take(codes_t[b], jc, axis=1) for b in b_vals}
-            tables = [t.ravel() for t in model.mark_table]
+            tables = self.mark_tables
+        scale = model.scale
+        marks_sum = np.empty((len(rows), W))
+        marks_part = np.empty((len(rows), W))
+        mark_index = np.empty((len(rows), W), np.int32)
         for t, (a, b) in enumerate(pairs):
             inv_t, hub_tb, log_t = col_terms[b]
-            inv_s = (1 / S.norm[a][ri])[:, None]
-            hub_sa = (half_beta * (hs_prefix[ri] - hs_prefix[np.maximum(ri - a, 0)]))[:, None]
-            dot = gram[0, 0] - gram[0, b] - gram[a, 0] + gram[a, b]
+            # row and column terms combined before they meet the (rows x W) grid
+            coef = (0.5 * scale) * (inv_t + inv_norm_s[a][ri][:, None])
+            hub_sa = self.hub_span[0][a][ri]
+            offset = -scale * (hub_tb + (hub_sa + model.midpoint * (a + b) / 2)[:, None]) - cfg.merge_cost * (a + b - 2)
+            score = out[t]
+            np.subtract(gram[0, 0], gram[0, b], out=score)
+            score -= gram[a, 0]
+            score += gram[a, b]
             # sum over both sides' sentences of cos(sentence, other side's span), halved
-            score = 0.5 * dot * (inv_t + inv_s)
-            score -= hub_tb
-            score -= hub_sa + model.midpoint * (a + b) / 2
-            score *= model.scale
+            score *= coef
+            score += offset
             if cfg.length_evidence:
-                deviation = log_t - np.log(S.length[a][ri] + 10)[:, None]
-                score += np.maximum(c_len - k_len * deviation * deviation, -cfg.length_cap)
+                deviation = log_t - log_len_s[a][ri][:, None]
+                deviation *= deviation
+                deviation *= -k_len
+                deviation += c_len
+                score += np.maximum(deviation, -cfg.length_cap, out=deviation)
             if model.mark_table is not None:
                 for k, table in enumerate(tables):
-                    score += np.take(table, mark_s[a][k][:, None] + mark_t[b][k])
-            score -= cfg.merge_cost * (a + b - 2)
+                    np.add(mark_s[a][k][:, None], mark_t[b][k], out=mark_index)
+                    if k == 0:
+                        np.take(table, mark_index, out=marks_sum, mode="clip")
+                    else:
+                        marks_sum += np.take(table, mark_index, out=marks_part, mode="clip")
+                score += marks_sum
             if self.structure:
                 score -= _structure_penalty(cfg, a, b, S.crosses_paragraph[a][ri][:, None] | T.crosses_paragraph[b][jc],
                                             S.has_heading[a][ri][:, None], T.has_heading[b][jc],
                                             S.has_standalone[a][ri][:, None] | T.has_standalone[b][jc])
-            out[t] = np.where(valid & (ri[:, None] >= a) & (j >= b), score, NEG)
+            # impossible cells: spans reaching before the first sentence of either side
+            if ri[0] < a:
+                score[:a - ri[0]] = NEG
+            if j[:, 0].min() < b:
+                score[j < b] = NEG
+        out[:, ~valid] = NEG
         return out
 
     def _valid(self, rows: np.ndarray) -> np.ndarray:
@@ -600,35 +649,48 @@ class _BandAligner:
         b_of = np.array([b for _, b in pairs])
         cols = np.arange(W)
         step = self._rows_per_chunk()
+        shift_ramp = ramp - open_
         for r0 in range(1, n + 1, step):
             rows = np.arange(r0, min(n + 1, r0 + step))
-            scores = self._chunk_scores(rows)
-            valid = self._valid(rows)
+            # (rows, types, W), so that each row's scores are contiguous
+            scores = np.ascontiguousarray(np.moveaxis(self._chunk_scores(rows), 1, 0))
+            # A row's valid cells are a prefix of the band: w <= min(hi, m) - lo.
+            ends = np.maximum(np.minimum(self.hi[rows], self.m) - lo[rows] + 1, 0)
             # Flat index of each cell's predecessor (i - a, j - b), for all types at once.
             prev_rows = np.maximum(rows[:, None] - a_of[None, :], 0)  # (R, T)
             shift = lo[rows][:, None] - lo[prev_rows] - b_of[None, :]
             prev_col = shift[:, :, None] + cols[None, None, :]  # (R, T, W)
             ok = (prev_col >= 0) & (prev_col < W) & (rows[:, None, None] >= a_of[None, :, None])
             index = np.where(ok, prev_rows[:, :, None] * W + prev_col, sentinel)
-            up_col = (lo[rows] - lo[rows - 1])[:, None] + cols[None, :]
-            up = np.where((up_col >= 0) & (up_col < W), (rows - 1)[:, None] * W + up_col, sentinel)
+            # The cell above (i - 1, j) sits `up` columns to the right in the previous row
+            # (lo never decreases), so the X state reads one slice of it.
+            up = lo[rows] - lo[rows - 1]
+            gathered = np.empty((len(pairs), W))
             for k, i in enumerate(rows):
-                cand = best[index[k]] + scores[:, k]
-                arg = cand.argmax(axis=0)
-                m_row = cand[arg, cols]
-                p = up[k]
-                x_row = np.maximum(np.maximum(DM[p], DY[p]) - open_, DX[p] - ext)
+                # The row's three states are written in place (every cell starts at NEG).
+                cells = slice(i * W, (i + 1) * W)
+                m_row, x_row, y = DM[cells], DX[cells], DY[cells]
+                # candidates of every pair type, kept in `scores` for the chunk's back pointers
+                cand = scores[k]
+                cand += np.take(best, index[k], out=gathered, mode="clip")
+                np.maximum.reduce(cand, axis=0, out=m_row)
+                reach = W - int(up[k])
+                if reach > 0:
+                    above = slice((i - 1) * W + int(up[k]), i * W)
+                    np.maximum(np.maximum(DM[above], DY[above]) - open_, DX[above] - ext, out=x_row[:reach])
                 if free_ends and lo[i] == 0:
                     x_row[0] = 0.0  # source sentences before the first pair
-                bad = ~valid[k]
-                m_row[bad] = NEG
-                x_row[bad] = NEG
-                y_row_ = y_row(np.maximum(m_row, x_row))
-                y_row_[bad] = NEG
-                cells = slice(i * W, (i + 1) * W)
-                DM[cells], DX[cells], DY[cells] = m_row, x_row, y_row_
-                best[cells] = np.maximum(np.maximum(m_row, x_row), y_row_)
-                back[i] = type_ids[arg]
+                end = int(ends[k])
+                m_row[end:] = NEG
+                x_row[end:] = NEG
+                non_y = np.maximum(m_row, x_row)
+                # Y[w] = max(non_y[w-1] - open, Y[w-1] - ext): a running maximum of
+                # non_y[k] - open + ext*k, shifted back by one.
+                running = np.maximum.accumulate(non_y + shift_ramp)
+                np.subtract(running[:-1], ramp[:-1], out=y[1:])
+                y[end:] = NEG
+                np.maximum(non_y, y, out=best[cells])
+            back[rows] = type_ids[scores.argmax(axis=1)]
         return self._trace(DM, DX, DY, back, free_ends)
 
     def _trace(self, DM, DX, DY, back, free_ends: bool = False) -> list[tuple[int, int, int, int]]:
