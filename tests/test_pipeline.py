@@ -185,7 +185,9 @@ def test_default_name(path, name):
 
 
 def test_find_pairs_in_corpora_folder():
-    pairs, unpaired = find_pairs(CORPUS_PAIRS["energy"][0].parent, "en", "de")
+    plan = find_pairs(CORPUS_PAIRS["energy"][0].parent, "en", "de")
+    pairs, unpaired = plan.jobs, plan.unpaired
+    assert plan.failures == []
     assert [(p.name, p.src.name, p.tgt.name) for p in pairs] == [
         ("asylum", "asylum.en.md", "asylum.de.md"),
         ("baltic", "baltic.en.html", "baltic.de.html"),
@@ -203,7 +205,8 @@ def test_find_pairs_language_subfolders(tmp_path):
     for name in ("one.txt", "two.md"):
         (tmp_path / "de" / name).write_text("Text.\n", encoding="utf-8")
     (tmp_path / "de" / "notes.pdf").write_text("not an input", encoding="utf-8")
-    pairs, unpaired = find_pairs(tmp_path, "en", "de")
+    plan = find_pairs(tmp_path, "en", "de")
+    pairs, unpaired = plan.jobs, plan.unpaired
     assert [(p.name, p.src, p.tgt) for p in pairs] == [
         ("one", tmp_path / "en" / "one.txt", tmp_path / "de" / "one.txt"),
         ("two", tmp_path / "en" / "two.md", tmp_path / "de" / "two.md"),
@@ -214,8 +217,9 @@ def test_find_pairs_language_subfolders(tmp_path):
 def test_find_pairs_other_languages(tmp_path):
     for name in ("a.de.txt", "a.fr.txt", "a.en.txt"):
         (tmp_path / name).write_text("Text.\n", encoding="utf-8")
-    pairs, unpaired = find_pairs(tmp_path, "de", "fr")
-    assert [(p.src.name, p.tgt.name) for p in pairs] == [("a.de.txt", "a.fr.txt")]
+    plan = find_pairs(tmp_path, "de", "fr")
+    pairs, unpaired = plan.jobs, plan.unpaired
+    assert [(p.src.name, p.tgt.name, p.src_lang, p.tgt_lang) for p in pairs] == [("a.de.txt", "a.fr.txt", "de", "fr")]
     assert [p.name for p in unpaired] == ["a.en.txt"]
 
 
@@ -256,17 +260,21 @@ def test_align_folder_writes_pairs_and_corpus(en_de_aligner, small_pair, tmp_pat
     (folder / "broken.en.txt").write_text("   \n", encoding="utf-8")  # fails: empty
     (folder / "broken.de.txt").write_text("Ein Satz.\n", encoding="utf-8")
     (folder / "lonely.de.md").write_text("# Allein\n", encoding="utf-8")
-    result = align_folder(en_de_aligner, folder, tmp_path / "out", ["beads", "csv"])
-    assert [a.name for a in result.alignments] == ["asylum", "cycling"]
-    assert [(plan.name, problem) for plan, problem in result.failed] == [
+    result = align_folder(en_de_aligner, folder, tmp_path / "out", ["beads", "csv"], workers=1)
+    assert [p.name for p in result.pairs] == ["asylum", "cycling"]
+    assert [(f.name, f.reason) for f in result.failed] == [
         ("broken", f"{folder / 'broken.en.txt'}: document is empty")]
     assert result.unpaired == [folder / "lonely.de.md"]
-    assert files_in(tmp_path / "out") == ["asylum.beads", "asylum.csv", "corpus.csv", "cycling.beads", "cycling.csv"]
-    assert sorted(result.written) == sorted((tmp_path / "out").iterdir())
-    for alignment in result.alignments:
+    visible = [f for f in files_in(tmp_path / "out") if not f.startswith(".align-batch/")]
+    assert visible == ["asylum.beads", "asylum.csv", "corpus.csv", "cycling.beads", "cycling.csv", "failures.csv"]
+    assert sorted(result.written) == sorted(p for p in (tmp_path / "out").iterdir() if p.is_file())
+    alignments = list(result.alignments())
+    for alignment in alignments:
         assert_valid_alignment(alignment)
+    assert bead_ids(alignments[1]) == read_beads(tmp_path / "out" / "cycling.beads")
     corpus_rows = (tmp_path / "out" / "corpus.csv").read_bytes().decode("utf-8").split("\r\n")
-    assert len([r for r in corpus_rows if r]) == 1 + sum(len(a.beads) for a in result.alignments)
+    distinct = {(a.src_text(b), a.tgt_text(b)) for a in alignments for b in a.beads}
+    assert len([r for r in corpus_rows if r]) == 1 + len(distinct)
 
 
 def test_align_folder_without_pairs(en_de_aligner, tmp_path):

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from typing import Protocol
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -26,7 +27,7 @@ from .checks.numbers import check_numbers
 from .checks.structure import Thresholds, left_out_parts, pair_issues, pair_stats, unmatched_issues
 from .checks.text import check_mechanics, check_untranslated
 from .embed import Encoder, encode_texts
-from .model import Alignment, Finding, Issue
+from .model import Alignment, Finding, Issue, Span
 from .textkinds import is_boilerplate
 
 PairCheck = Callable[[str, str, str, str], list[Issue]]
@@ -115,33 +116,71 @@ def _normal(text: str) -> str:
 _WORDS = re.compile(r"\w+")
 
 
-def check_corpus(alignments: Sequence[Alignment], min_words: int = 3) -> list[Finding]:
-    """Inconsistency across a batch: one source sentence translated differently, or one
-    translation used for different source sentences (1:1 pairs of at least `min_words`)."""
-    by_src: dict[str, dict[str, list[tuple[Alignment, int]]]] = defaultdict(lambda: defaultdict(list))
-    by_tgt: dict[str, dict[str, list[tuple[Alignment, int]]]] = defaultdict(lambda: defaultdict(list))
-    for alignment in alignments:
+class CorpusCheck(Protocol):
+    """A check over a whole batch. It sees the alignments one at a time (`observe`, so a batch
+    never has to hold them all) and gives its findings at the end."""
+
+    def observe(self, alignment: Alignment) -> None: ...
+
+    def findings(self) -> list[Finding]: ...
+
+
+class InconsistentTranslations:
+    """One source sentence translated differently, or one translation used for different
+    source sentences (1:1 pairs of at least `min_words`). Where one rendering is the most
+    frequent, only the others are flagged (the odd ones out); where all are equally frequent,
+    every place is."""
+
+    def __init__(self, min_words: int = 3) -> None:
+        self.min_words = min_words
+        # normalised text -> normalised other side -> places (document, bead, finding stub)
+        self.by_src: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
+        self.by_tgt: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
+
+    def observe(self, alignment: Alignment) -> None:
         for k, bead in enumerate(alignment.beads):
             if len(bead.src) != 1 or len(bead.tgt) != 1:
                 continue
             src, tgt = alignment.src_text(bead), alignment.tgt_text(bead)
-            if len(_WORDS.findall(src)) < min_words or is_boilerplate(src):
+            if len(_WORDS.findall(src)) < self.min_words or is_boilerplate(src):
                 continue
-            by_src[_normal(src)][_normal(tgt)].append((alignment, k))
-            by_tgt[_normal(tgt)][_normal(src)].append((alignment, k))
-    findings = []
-    for table, what in ((by_src, "source sentence translated"), (by_tgt, "translation used for")):
-        for variants in table.values():
-            if len(variants) < 2:
-                continue
-            places = [place for uses in variants.values() for place in uses]
-            where = ", ".join(f"{a.name}#{k}" for a, k in places[:6])
-            message = (f"the same {what} in {len(variants)} different ways ({where})" if table is by_src
-                       else f"the same {what} {len(variants)} different source sentences ({where})")
-            for alignment, k in places:
-                findings.append(_finding(alignment, k, Issue("inconsistency", "inconsistent-translation",
-                                                             "warning", message)))
-    return findings
+            stub = _finding(alignment, k, Issue("inconsistency", "inconsistent-translation", "warning", ""))
+            self.by_src[_normal(src)][_normal(tgt)].append(stub)
+            self.by_tgt[_normal(tgt)][_normal(src)].append(stub)
+
+    def findings(self) -> list[Finding]:
+        found = []
+        for table, what in ((self.by_src, "source sentence translated"), (self.by_tgt, "translation used for")):
+            for variants in table.values():
+                if len(variants) < 2:
+                    continue
+                places = [place for uses in variants.values() for place in uses]
+                where = ", ".join(f"{f.document}#{f.bead}" for f in places[:6])
+                message = (f"the same {what} in {len(variants)} different ways ({where})" if table is self.by_src
+                           else f"the same {what} {len(variants)} different source sentences ({where})")
+                most = max(len(uses) for uses in variants.values())
+                tied = sum(len(uses) == most for uses in variants.values()) > 1
+                for uses in variants.values():
+                    if tied or len(uses) < most:
+                        found.extend(replace(f, message=message) for f in uses)
+        return found
+
+
+# Batch-level checks by name; each entry makes a fresh check for one batch.
+CORPUS_CHECKS: dict[str, Callable[[], CorpusCheck]] = {"inconsistent-translation": InconsistentTranslations}
+
+
+def corpus_checks() -> list[CorpusCheck]:
+    return [make() for make in CORPUS_CHECKS.values()]
+
+
+def check_corpus(alignments: Iterable[Alignment]) -> list[Finding]:
+    """The findings of every batch-level check over these alignments."""
+    checks = corpus_checks()
+    for alignment in alignments:
+        for check in checks:
+            check.observe(alignment)
+    return [f for check in checks for f in check.findings()]
 
 
 # ---- export -------------------------------------------------------------------------------
@@ -160,48 +199,67 @@ def finding_record(finding: Finding) -> dict:
     }
 
 
+def finding_from_record(record: dict) -> Finding:
+    """The Finding a `finding_record` was made from."""
+    return Finding(record["document"], record["bead"], tuple(record["src_ids"]), tuple(record["tgt_ids"]),
+                   record["src_text"], record["tgt_text"], record["category"], record["check"],
+                   record["severity"], record["message"],
+                   tuple(Span(e["side"], e["start"], e["end"], e["text"]) for e in record["evidence"]),
+                   record["score"])
+
+
 def write_findings_jsonl(findings: Iterable[Finding], path: Path) -> None:
     with atomic_writer(Path(path)) as handle:
         for finding in findings:
             handle.write(json.dumps(finding_record(finding), ensure_ascii=False) + "\n")
 
 
+def finding_csv_row(finding: Finding) -> list:
+    """The CSV row of a finding, in FINDING_FIELDS order."""
+    record = finding_record(finding)
+    record["src_ids"] = ",".join(map(str, finding.src_ids))
+    record["tgt_ids"] = ",".join(map(str, finding.tgt_ids))
+    record["evidence"] = json.dumps(record["evidence"], ensure_ascii=False) if finding.evidence else ""
+    record["score"] = "" if record["score"] is None else f"{record['score']:.4f}"
+    return [record[f] for f in FINDING_FIELDS]
+
+
 def write_findings_csv(findings: Iterable[Finding], path: Path) -> None:
     with atomic_writer(Path(path)) as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow(FINDING_FIELDS)
-        for finding in findings:
-            record = finding_record(finding)
-            record["src_ids"] = ",".join(map(str, finding.src_ids))
-            record["tgt_ids"] = ",".join(map(str, finding.tgt_ids))
-            record["evidence"] = json.dumps(record["evidence"], ensure_ascii=False) if finding.evidence else ""
-            record["score"] = "" if record["score"] is None else f"{record['score']:.4f}"
-            writer.writerow([record[f] for f in FINDING_FIELDS])
+        writer.writerows(finding_csv_row(f) for f in findings)
+
+
+def summary_row(alignment: Alignment, findings: Iterable[Finding]) -> dict:
+    """One pair: sentence and bead counts, findings by severity, and `categories` (a Counter)."""
+    findings = list(findings)
+    row: dict = {"document": alignment.name, "src_sentences": len(alignment.src),
+                 "tgt_sentences": len(alignment.tgt), "beads": len(alignment.beads)}
+    severities = Counter(f.severity for f in findings)
+    row.update({s: severities[s] for s in SEVERITIES})
+    row["categories"] = Counter(f.category for f in findings)
+    return row
 
 
 def summary_rows(alignments: Sequence[Alignment], findings: Sequence[Finding]) -> list[dict]:
     """Per pair: sentence and bead counts, findings by severity and by category."""
-    counts: dict[str, Counter] = defaultdict(Counter)
+    by_document: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
-        counts[f.document][f.severity] += 1
-        counts[f.document][f"category:{f.category}"] += 1
-    categories = sorted({f.category for f in findings})
-    rows = []
-    for a in alignments:
-        c = counts[a.name]
-        row = {"document": a.name, "src_sentences": len(a.src), "tgt_sentences": len(a.tgt),
-               "beads": len(a.beads)}
-        row.update({s: c[s] for s in SEVERITIES})
-        row.update({cat: c[f"category:{cat}"] for cat in categories})
-        rows.append(row)
-    return rows
+        by_document[f.document].append(f)
+    return [summary_row(a, by_document[a.name]) for a in alignments]
+
+
+def write_summary_rows(rows: Sequence[dict], path: Path) -> None:
+    """`findings-summary.csv`: one row per pair, a column per severity and per category."""
+    categories = sorted({cat for row in rows for cat in row["categories"]})
+    fields = ["document", "src_sentences", "tgt_sentences", "beads", *SEVERITIES]
+    with atomic_writer(Path(path)) as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(fields + categories)
+        for row in rows:
+            writer.writerow([row[f] for f in fields] + [row["categories"][c] for c in categories])
 
 
 def write_summary_csv(alignments: Sequence[Alignment], findings: Sequence[Finding], path: Path) -> None:
-    rows = summary_rows(alignments, findings)
-    with atomic_writer(Path(path)) as handle:
-        writer = csv.writer(handle, lineterminator="\r\n")
-        fields = list(rows[0]) if rows else ["document"]
-        writer.writerow(fields)
-        for row in rows:
-            writer.writerow([row[f] for f in fields])
+    write_summary_rows(summary_rows(alignments, findings), path)

@@ -67,14 +67,14 @@ def _export_options(tmx_langs: str | None, src_lang: str, tgt_lang: str):
 
 
 def _make_aligner(src_lang, tgt_lang, encoder, cache_dir, no_cache, srx, presegmented, device,
-                  encoding=None, max_input_mb=None, force=False):
+                  encoding=None, max_input_mb=None, force=False, batch_size=None):
     from .embed import make_encoder
     from .pipeline import Aligner
     from .segment import SrxSegmenter
 
     return Aligner(
         src_lang=src_lang, tgt_lang=tgt_lang,
-        encoder=make_encoder(encoder, Path(cache_dir) if cache_dir else None, not no_cache, device),
+        encoder=make_encoder(encoder, Path(cache_dir) if cache_dir else None, not no_cache, device, batch_size),
         segmenter=SrxSegmenter(srx), presegmented=presegmented, encoding=encoding, max_input_mb=max_input_mb,
         force=force,
     )
@@ -84,7 +84,9 @@ def encoder_options(func):
     options = [
         click.option("--encoder", default="use", show_default=True,
                      help="'use' (embedded, offline) or 'st:MODEL' (sentence-transformers hub name or folder)"),
-        click.option("--device", default=None, help="device for st: models (cpu, cuda); default: automatic"),
+        click.option("--device", default=None, help="device for st: models (cpu, cuda); default: a GPU when present"),
+        click.option("--batch-size", type=click.IntRange(min=1), default=None,
+                     help="sentences per encoder batch for st: models (default: 64)"),
         click.option("--cache-dir", type=click.Path(), default=None,
                      help="embedding cache folder (default: ~/.cache/align or $ALIGN_CACHE_DIR)"),
         click.option("--no-cache", is_flag=True, help="do not read or write the embedding cache"),
@@ -138,7 +140,7 @@ def main() -> None:
 @click.argument("tgt", type=click.Path(dir_okay=True))
 @click.option("--name", default=None, help="name of the outputs (default: SRC's file name up to its first dot)")
 @aligner_options
-def pair(src, tgt, name, src_lang, tgt_lang, encoder, device, cache_dir, no_cache, srx, presegmented,
+def pair(src, tgt, name, src_lang, tgt_lang, encoder, device, batch_size, cache_dir, no_cache, srx, presegmented,
          encoding, max_input_mb, force, out_dir, formats, tmx_langs):
     """Align one document pair SRC / TGT and write NAME.beads/.tmx/.csv/.jsonl into OUT."""
     from .pipeline import REPORT_FORMATS, check_formats, find_discrepancies, write_outputs
@@ -146,7 +148,7 @@ def pair(src, tgt, name, src_lang, tgt_lang, encoder, device, cache_dir, no_cach
     chosen = check_formats(formats.split(","))
     options = _export_options(tmx_langs, src_lang, tgt_lang)
     aligner = _make_aligner(src_lang, tgt_lang, encoder, cache_dir, no_cache, srx, presegmented, device,
-                            encoding, max_input_mb, force)
+                            encoding, max_input_mb, force, batch_size)
     _ensure_writable(Path(out_dir))
     alignment = aligner.align_files(src, tgt, name)
     findings = (find_discrepancies(alignment, aligner.encoder) if any(f in REPORT_FORMATS for f in chosen)
@@ -165,30 +167,55 @@ def pair(src, tgt, name, src_lang, tgt_lang, encoder, device, cache_dir, no_cach
 
 
 @main.command()
-@click.argument("folder", type=click.Path())
+@click.argument("source", type=click.Path(allow_dash=True))
 @aligner_options
-def batch(folder, src_lang, tgt_lang, encoder, device, cache_dir, no_cache, srx, presegmented,
-          encoding, max_input_mb, force, out_dir, formats, tmx_langs):
-    """Align every pair in FOLDER (NAME.en.EXT + NAME.de.EXT, or en/NAME.EXT + de/NAME.EXT)."""
-    from .pipeline import align_folder, check_formats
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="worker processes (default: the available cores; at most that many)")
+@click.option("--restart", is_flag=True, help="ignore the state of an earlier run into OUT and redo every pair")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=None,
+              help="leave pairs below this confidence out of the combined corpus (each pair's files keep them)")
+@click.option("--keep-duplicates", is_flag=True,
+              help="keep identical TUs in the combined corpus (default: once, with their count)")
+@click.option("-q", "--quiet", is_flag=True, help="no progress and no per-pair lines, only the summary")
+def batch(source, src_lang, tgt_lang, encoder, device, batch_size, cache_dir, no_cache, srx, presegmented,
+          encoding, max_input_mb, force, out_dir, formats, tmx_langs, workers, restart, min_score,
+          keep_duplicates, quiet):
+    """Align every pair in SOURCE: a folder (NAME.en.EXT + NAME.de.EXT, or en/NAME.EXT +
+    de/NAME.EXT), or a manifest (.csv/.tsv with columns src,tgt[,name,src_lang,tgt_lang];
+    - reads it from stdin). A rerun into the same OUT continues where the last one stopped."""
+    from .batch import BatchSettings, plan_batch, printable, run_batch
+    from .corpus import CorpusFilter
+    from .pipeline import check_formats
 
     chosen = check_formats(formats.split(","))
     options = _export_options(tmx_langs, src_lang, tgt_lang)
     aligner = _make_aligner(src_lang, tgt_lang, encoder, cache_dir, no_cache, srx, presegmented, device,
-                            encoding, max_input_mb, force)
+                            encoding, max_input_mb, force, batch_size)
+    plan = plan_batch(source, src_lang, tgt_lang)
     _ensure_writable(Path(out_dir))
-    result = align_folder(aligner, folder, Path(out_dir), chosen, options)
-    for alignment in result.alignments:
-        click.echo(f"{alignment.name}: {len(alignment.src)} / {len(alignment.tgt)} sentences, "
-                   f"{len(alignment.beads)} beads")
-        _print_findings("findings", result.findings.get(alignment.name, []))
-    for plan, problem in result.failed:
-        click.echo(f"align: skipped pair {plan.name}: {problem}", err=True)
-    for path in result.unpaired:
-        click.echo(f"align: no partner for {path}", err=True)
-    click.echo(f"{len(result.alignments)} pairs aligned, {len(result.failed)} failed, "
-               f"{len(result.unpaired)} files unpaired; {len(result.written)} files written to {out_dir}")
+    settings = BatchSettings(formats=tuple(chosen), export=options, workers=workers, restart=restart,
+                             corpus=CorpusFilter(keep_duplicates, min_score), quiet=quiet)
+    result = run_batch(aligner, source, Path(out_dir), settings, plan)
+    if not quiet:
+        for failure in result.failed:
+            click.echo(f"align: failed pair {failure.name}: {failure.reason}", err=True)
+        for path in result.unpaired:
+            click.echo(f"align: no partner for {printable(path)}", err=True)
+    severities = result.severities
+    corpus = result.corpus
+    removed = []
+    if corpus.duplicates:
+        removed.append(f"{corpus.duplicates} duplicates")
+    if corpus.below_min_score:
+        removed.append(f"{corpus.below_min_score} below --min-score")
+    click.echo(f"{len(result.pairs)} pairs aligned ({result.aligned} now, {result.skipped} already done), "
+               f"{len(result.failed)} failed, {len(result.unpaired)} files unpaired; "
+               f"{result.sentences} sentences; {corpus.units} TUs in the combined corpus"
+               + (f" ({', '.join(removed)} left out)" if removed else "")
+               + f"; findings: {severities.get('error', 0)} errors, {severities.get('warning', 0)} warnings, "
+                 f"{severities.get('info', 0)} info; {result.seconds:.1f} s; output in {out_dir}")
     if result.failed:
+        click.echo(f"  failures listed in {Path(out_dir) / 'failures.csv'}", err=True)
         sys.exit(1)
 
 
@@ -199,7 +226,7 @@ def batch(folder, src_lang, tgt_lang, encoder, device, cache_dir, no_cache, srx,
 @encoder_options
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(), help="output folder")
 @click.option("--formats", default="findings,report", show_default=True, help="findings and/or report")
-def check(files, src_lang, tgt_lang, encoder, device, cache_dir, no_cache, out_dir, formats):
+def check(files, src_lang, tgt_lang, encoder, device, batch_size, cache_dir, no_cache, out_dir, formats):
     """Check existing translation memories (TMX, or CSV in align's layout) without aligning:
     write NAME.findings.csv/.jsonl and NAME.report.html for each document in them."""
     from .embed import encoder_languages, make_encoder
@@ -211,7 +238,7 @@ def check(files, src_lang, tgt_lang, encoder, device, cache_dir, no_cache, out_d
     chosen = check_formats(formats.split(","))
     if any(f not in REPORT_FORMATS for f in chosen):
         raise AlignError(None, "align check writes only the formats findings and report")
-    enc = make_encoder(encoder, Path(cache_dir) if cache_dir else None, not no_cache, device)
+    enc = make_encoder(encoder, Path(cache_dir) if cache_dir else None, not no_cache, device, batch_size)
     _ensure_writable(Path(out_dir))
     alignments = []
     for file in files:
@@ -265,3 +292,36 @@ def evaluate(files):
 
 if __name__ == "__main__":
     main()
+
+
+@main.group()
+def cache() -> None:
+    """The embedding cache: what it holds, and clearing it."""
+
+
+def _cache_dir_option(func):
+    return click.option("--cache-dir", type=click.Path(), default=None,
+                        help="embedding cache folder (default: ~/.cache/align or $ALIGN_CACHE_DIR)")(func)
+
+
+@cache.command("info")
+@_cache_dir_option
+def cache_info_command(cache_dir):
+    """Where the cache is, its size and its entries per encoder."""
+    from .embed import cache_info
+
+    info = cache_info(Path(cache_dir) if cache_dir else None)
+    click.echo(f"{info['path']}: {info['bytes'] / 1e6:.1f} MB, {sum(info['encoders'].values())} entries")
+    for name, count in info["encoders"].items():
+        click.echo(f"  {name}: {count} entries")
+
+
+@cache.command("clear")
+@_cache_dir_option
+@click.option("--encoder", default=None, help="clear only this encoder's entries (e.g. use, st:MODEL)")
+def cache_clear_command(cache_dir, encoder):
+    """Delete the cached embeddings (all, or one encoder's)."""
+    from .embed import clear_cache
+
+    removed = clear_cache(Path(cache_dir) if cache_dir else None, encoder)
+    click.echo(f"removed {removed} cached embeddings")

@@ -14,6 +14,7 @@ or None, and returning an encoder); `register_encoder` does the same at run time
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import sqlite3
@@ -96,6 +97,9 @@ class UseEncoder:
         self.threads = threads or available_cores()
         self._model = None
 
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_model": None}  # a worker process loads its own copy
+
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 512), dtype=np.float32)
@@ -117,6 +121,9 @@ class SentenceTransformerEncoder:
         self.device = device
         self.batch_size = batch_size
         self._model = None
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_model": None}
 
     def _load(self):
         try:
@@ -143,35 +150,52 @@ class SentenceTransformerEncoder:
         return _normalise(vectors)
 
 
+CACHE_FILE = "embeddings.sqlite"
+
+
+def _open_cache(path: Path) -> sqlite3.Connection:
+    """The cache database: WAL mode, so that the workers of a batch read while one writes;
+    writers wait for each other (busy timeout) instead of failing."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(path, timeout=60)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, encoder TEXT NOT NULL, "
+                   "vec BLOB NOT NULL)")
+    except (OSError, sqlite3.Error) as exc:
+        raise AlignError(path, f"cannot open the embedding cache ({exc})") from None
+    return db
+
+
 class CachedEncoder:
     """Wraps an encoder with an on-disk cache keyed by (model name, text).
 
-    Each distinct text is encoded once per model, across runs: a second run over the same
-    corpus reads every embedding from the cache. SQLite keeps it one file, safe for several
-    processes.
+    Each distinct text is encoded once per model, across runs and across the worker
+    processes of a batch: one SQLite file in WAL mode (`cache_info`, `clear_cache`).
     """
 
     def __init__(self, inner: Encoder, cache_dir: Path) -> None:
         self.inner = inner
         self.name = inner.name
-        self.path = Path(cache_dir) / "embeddings.sqlite"
+        self.path = Path(cache_dir) / CACHE_FILE
         self._db: sqlite3.Connection | None = None
         self.hits = 0
         self.misses = 0
 
+    def __getstate__(self) -> dict:
+        # a worker process opens its own connection
+        return {**self.__dict__, "_db": None}
+
     def _connect(self) -> sqlite3.Connection:
         if self._db is None:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                db = sqlite3.connect(self.path, timeout=30)
-                db.execute("CREATE TABLE IF NOT EXISTS emb (key BLOB PRIMARY KEY, vec BLOB NOT NULL)")
-            except (OSError, sqlite3.Error) as exc:
-                raise AlignError(self.path, f"cannot open the embedding cache ({exc})") from None
-            self._db = db
+            self._db = _open_cache(self.path)
+            # closed at exit, so that SQLite folds its write-ahead log back into the one file
+            atexit.register(self._db.close)
         return self._db
 
     def _key(self, text: str) -> bytes:
-        return hashlib.blake2b(f"{self.name}\0{text}".encode(), digest_size=16).digest()
+        return hashlib.blake2b(f"{self.name}\0{text}".encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
     def encode(self, texts: list[str]) -> np.ndarray:
         texts = list(texts)
@@ -184,7 +208,7 @@ class CachedEncoder:
         for start in range(0, len(key_list), 500):
             chunk = key_list[start:start + 500]
             marks = ",".join("?" * len(chunk))
-            for key, blob in db.execute(f"SELECT key, vec FROM emb WHERE key IN ({marks})", chunk):
+            for key, blob in db.execute(f"SELECT key, vec FROM vectors WHERE key IN ({marks})", chunk):
                 found[by_key[bytes(key)]] = np.frombuffer(blob, dtype=np.float32)
         missing = [t for t in unique if t not in found]
         self.hits += len(unique) - len(missing)
@@ -193,14 +217,61 @@ class CachedEncoder:
             vectors = encode_texts(self.inner, missing)
             for text, vec in zip(missing, vectors):
                 found[text] = vec
-            with db:
-                db.executemany(
-                    "INSERT OR REPLACE INTO emb (key, vec) VALUES (?, ?)",
-                    [(keys[t], found[t].astype(np.float32).tobytes()) for t in missing],
-                )
+            try:
+                with db:
+                    db.executemany(
+                        "INSERT OR REPLACE INTO vectors (key, encoder, vec) VALUES (?, ?, ?)",
+                        [(keys[t], self.name, found[t].astype(np.float32).tobytes()) for t in missing],
+                    )
+            except sqlite3.Error as exc:
+                raise AlignError(self.path, f"cannot write the embedding cache ({exc})") from None
         if not texts:
             return self.inner.encode([])
         return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
+
+
+def cache_info(cache_dir: Path | None = None) -> dict:
+    """Where the cache is, its size on disk and its entries per encoder."""
+    path = Path(cache_dir or default_cache_dir()) / CACHE_FILE
+    info: dict = {"path": str(path), "bytes": 0, "encoders": {}}
+    if not path.exists():
+        return info
+    info["bytes"] = sum(p.stat().st_size for p in path.parent.glob(CACHE_FILE + "*") if p.is_file())
+    db = _open_cache(path)
+    try:
+        info["encoders"] = dict(db.execute("SELECT encoder, COUNT(*) FROM vectors GROUP BY encoder ORDER BY encoder"))
+    finally:
+        db.close()
+    return info
+
+
+def clear_cache(cache_dir: Path | None = None, encoder: str | None = None) -> int:
+    """Delete the cached embeddings (of one encoder, or all); returns how many were removed."""
+    path = Path(cache_dir or default_cache_dir()) / CACHE_FILE
+    if not path.exists():
+        return 0
+    db = _open_cache(path)
+    try:
+        with db:
+            if encoder is None:
+                removed = db.execute("DELETE FROM vectors").rowcount
+                db.execute("DROP TABLE IF EXISTS emb")  # the layout before the encoder column
+            else:
+                removed = db.execute("DELETE FROM vectors WHERE encoder = ?", (encoder,)).rowcount
+        db.execute("VACUUM")
+    except sqlite3.Error as exc:
+        raise AlignError(path, f"cannot clear the embedding cache ({exc})") from None
+    finally:
+        db.close()
+    return removed
+
+
+def limit_threads(encoder: Encoder, threads: int) -> None:
+    """Give an encoder (through its cache wrapper) at most `threads` BLAS threads, for a
+    worker process that shares the cores with others."""
+    inner = getattr(encoder, "inner", encoder)
+    if hasattr(inner, "threads"):
+        inner.threads = max(1, threads)
 
 
 def default_cache_dir() -> Path:
@@ -271,15 +342,18 @@ def available_encoders() -> list[str]:
 
 
 def make_encoder(spec: str = "use", cache_dir: Path | None = None, use_cache: bool = True,
-                 device: str | None = None) -> Encoder:
+                 device: str | None = None, batch_size: int | None = None) -> Encoder:
     """Build an encoder from a spec: a registered name, optionally `name:ARGUMENT`
-    ('use', 'st:MODEL' for a sentence-transformers hub name or local folder)."""
+    ('use', 'st:MODEL' for a sentence-transformers hub name or local folder). `batch_size`
+    applies to encoders that encode in batches (st:)."""
     name, _, argument = spec.partition(":")
     _load_entry_points()
     if name not in _REGISTRY:
         raise AlignError(None, f"unknown encoder '{spec}': choose from {', '.join(available_encoders())} "
                                f"(e.g. 'use' or 'st:MODEL')")
     encoder = _REGISTRY[name](argument or None, device=device)
+    if batch_size is not None and hasattr(encoder, "batch_size"):
+        encoder.batch_size = batch_size
     if use_cache:
         encoder = CachedEncoder(encoder, cache_dir or default_cache_dir())
     return encoder

@@ -130,7 +130,7 @@ def _score(score: float) -> str:
     return f"{score:.4f}"
 
 
-def _langs(alignment: Alignment, options: ExportOptions) -> tuple[str, str]:
+def langs_of(alignment: Alignment, options: ExportOptions) -> tuple[str, str]:
     return (
         options.src_lang_code or alignment.src_lang,
         options.tgt_lang_code or alignment.tgt_lang,
@@ -158,14 +158,9 @@ def _tuv(parent: etree._Element, lang: str, text: str) -> None:
     etree.SubElement(tuv, "seg").text = _clean(text)
 
 
-def tmx_tree(alignments: Sequence[Alignment], options: ExportOptions = ExportOptions()) -> etree._Element:
-    """Build the TMX document (root element) for the alignments."""
-    date = _tmx_date()
-    first = alignments[0] if alignments else None
-    header_src = (options.src_lang_code or (first.src_lang if first else None)) or "en"
-    root = etree.Element("tmx", version="1.4")
-    header = etree.SubElement(
-        root,
+def tmx_header(meta: dict[str, str], srclang: str, date: str) -> etree._Element:
+    """The TMX header; `meta` is what produced the alignment (`Alignment.meta`)."""
+    header = etree.Element(
         "header",
         {
             "creationtool": "align",
@@ -173,7 +168,7 @@ def tmx_tree(alignments: Sequence[Alignment], options: ExportOptions = ExportOpt
             "segtype": "sentence",
             "o-tmf": "align",
             "adminlang": "en",
-            "srclang": header_src,
+            "srclang": srclang,
             "datatype": "plaintext",
             "creationdate": date,
         },
@@ -182,23 +177,43 @@ def tmx_tree(alignments: Sequence[Alignment], options: ExportOptions = ExportOpt
     # setting and the confidence coefficients (the first document's; one run uses one
     # configuration).
     for key, kind in (("encoder", "x-encoder"), ("aligner", "x-aligner"), ("confidence", "x-confidence")):
-        if first is not None and first.meta.get(key):
-            _prop(header, kind, first.meta[key])
+        if meta.get(key):
+            _prop(header, kind, meta[key])
+    return header
+
+
+def tmx_unit(alignment: Alignment, number: int, langs: tuple[str, str], date: str,
+             count: int | None = None) -> etree._Element:
+    """The <tu> of bead `number` (a pair); `count`: how many identical TUs it stands for
+    (combined corpora)."""
+    bead = alignment.beads[number]
+    # DTD order: props first, then the tuvs (source first).
+    tu = etree.Element("tu", tuid=f"{alignment.name}-{number}", creationdate=date)
+    _prop(tu, "x-score", _score(bead.score))
+    _prop(tu, "x-bead", bead.shape)
+    _prop(tu, "x-document", alignment.name)
+    _prop(tu, "x-src-ids", _ids(bead.src))
+    _prop(tu, "x-tgt-ids", _ids(bead.tgt))
+    if count is not None:
+        _prop(tu, "x-count", str(count))
+    _tuv(tu, langs[0], alignment.src_text(bead))
+    _tuv(tu, langs[1], alignment.tgt_text(bead))
+    return tu
+
+
+def tmx_tree(alignments: Sequence[Alignment], options: ExportOptions = ExportOptions()) -> etree._Element:
+    """Build the TMX document (root element) for the alignments."""
+    date = _tmx_date()
+    first = alignments[0] if alignments else None
+    header_src = (options.src_lang_code or (first.src_lang if first else None)) or "en"
+    root = etree.Element("tmx", version="1.4")
+    root.append(tmx_header(first.meta if first is not None else {}, header_src, date))
     body = etree.SubElement(root, "body")
     for alignment in alignments:
-        src_lang, tgt_lang = _langs(alignment, options)
+        langs = langs_of(alignment, options)
         for number, bead in enumerate(alignment.beads):
-            if not bead.is_pair:
-                continue
-            # DTD order: props first, then the tuvs (source first).
-            tu = etree.SubElement(body, "tu", tuid=f"{alignment.name}-{number}", creationdate=date)
-            _prop(tu, "x-score", _score(bead.score))
-            _prop(tu, "x-bead", bead.shape)
-            _prop(tu, "x-document", alignment.name)
-            _prop(tu, "x-src-ids", _ids(bead.src))
-            _prop(tu, "x-tgt-ids", _ids(bead.tgt))
-            _tuv(tu, src_lang, alignment.src_text(bead))
-            _tuv(tu, tgt_lang, alignment.tgt_text(bead))
+            if bead.is_pair:
+                body.append(tmx_unit(alignment, number, langs, date))
     return root
 
 
@@ -239,20 +254,18 @@ def write_tmx(
 # ---------------------------------------------------------------- CSV
 
 
+def csv_row(alignment: Alignment, number: int) -> list[str]:
+    """The CSV row of bead `number`, in CSV_COLUMNS order."""
+    bead = alignment.beads[number]
+    return [alignment.name, str(number), bead.shape, _score(bead.score), _ids(bead.src), _ids(bead.tgt),
+            alignment.src_text(bead), alignment.tgt_text(bead)]
+
+
 def csv_rows(alignments: Alignment | Iterable[Alignment]) -> Iterable[list[str]]:
     """Yield one row per bead (both sides optional), in CSV_COLUMNS order."""
     for alignment in _as_list(alignments):  # type: ignore[arg-type]
-        for number, bead in enumerate(alignment.beads):
-            yield [
-                alignment.name,
-                str(number),
-                bead.shape,
-                _score(bead.score),
-                _ids(bead.src),
-                _ids(bead.tgt),
-                alignment.src_text(bead),
-                alignment.tgt_text(bead),
-            ]
+        for number in range(len(alignment.beads)):
+            yield csv_row(alignment, number)
 
 
 def csv_string(alignments: Alignment | Sequence[Alignment], options: ExportOptions = ExportOptions()) -> str:
@@ -276,19 +289,24 @@ def jsonl_records(alignments: Alignment | Iterable[Alignment],
                   options: ExportOptions = ExportOptions()) -> Iterable[dict]:
     """Yield one record per bead with text on both sides."""
     for alignment in _as_list(alignments):  # type: ignore[arg-type]
-        src_lang, tgt_lang = _langs(alignment, options)
+        langs = langs_of(alignment, options)
         for number, bead in enumerate(alignment.beads):
-            if not bead.is_pair:
-                continue
-            yield {
-                "translation": {src_lang: alignment.src_text(bead), tgt_lang: alignment.tgt_text(bead)},
-                "id": f"{alignment.name}-{number}",
-                "document": alignment.name,
-                "src_ids": list(bead.src),
-                "tgt_ids": list(bead.tgt),
-                "shape": bead.shape,
-                "score": round(bead.score, 4) if math.isfinite(bead.score) else None,
-            }
+            if bead.is_pair:
+                yield jsonl_record(alignment, number, langs)
+
+
+def jsonl_record(alignment: Alignment, number: int, langs: tuple[str, str]) -> dict:
+    """The JSON Lines record of bead `number` (a pair)."""
+    bead = alignment.beads[number]
+    return {
+        "translation": {langs[0]: alignment.src_text(bead), langs[1]: alignment.tgt_text(bead)},
+        "id": f"{alignment.name}-{number}",
+        "document": alignment.name,
+        "src_ids": list(bead.src),
+        "tgt_ids": list(bead.tgt),
+        "shape": bead.shape,
+        "score": round(bead.score, 4) if math.isfinite(bead.score) else None,
+    }
 
 
 def jsonl_string(alignments: Alignment | Sequence[Alignment], options: ExportOptions = ExportOptions()) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,11 +15,11 @@ from .atomic import staged_set
 from .confidence import PAIR_COEF, SKIP_COEF, bead_confidences
 from .embed import Encoder, encode_texts, encoder_languages, make_encoder
 from .errors import AlignError
-from .export import CORPUS_FORMATS, EXPORTERS, ExportOptions, export
+from .export import EXPORTERS, ExportOptions, export
 from .languages import check_languages, check_text_language
 from .naming import output_path
 from .model import Alignment, Bead, Document, Finding, Sentence
-from .read import SUPPORTED_EXTENSIONS, read_document
+from .read import read_document
 from .segment import SrxSegmenter
 from .textkinds import is_translator_note
 
@@ -52,11 +51,20 @@ class Aligner:
         """Align two documents given as sentences: `Sentence` objects (indices 0, 1, 2, ...)
         or plain strings (one paragraph)."""
         src, tgt = as_sentences(src, "source"), as_sentences(tgt, "target")
+        self.check_languages(src, tgt, name)
+        vectors = encode_texts(self.encoder, [s.text for s in src] + [t.text for t in tgt])
+        return self.align_embedded(src, tgt, vectors[: len(src)], vectors[len(src):], name)
+
+    def check_languages(self, src: Sequence[Sentence], tgt: Sequence[Sentence], name: str) -> None:
+        """Refuse a side that is clearly in another language than given (`force` skips it)."""
         if not self.force:
             for side, lang, where in ((src, self.src_lang, "source"), (tgt, self.tgt_lang, "target")):
                 check_text_language(" ".join(s.text for s in side[:200]), lang, f"{where} of {name}")
-        vectors = encode_texts(self.encoder, [s.text for s in src] + [t.text for t in tgt])
-        src_emb, tgt_emb = vectors[: len(src)], vectors[len(src):]
+
+    def align_embedded(self, src: list[Sentence], tgt: list[Sentence], src_emb: np.ndarray, tgt_emb: np.ndarray,
+                       name: str = "document") -> Alignment:
+        """Align sentences whose embeddings are given (from `encode_texts` with this encoder:
+        a batch encodes several documents in one call)."""
         src_side = _features(src, src_emb)
         tgt_side = _features(tgt, tgt_emb)
         ids, model = align_with_model(src_side, tgt_side, self.config)
@@ -232,81 +240,22 @@ def write_outputs(alignment: Alignment, out_dir: str | Path, formats: str | Iter
     return written
 
 
-@dataclass
-class PairPlan:
-    name: str
-    src: Path
-    tgt: Path
+def find_pairs(folder: str | Path, src_lang: str, tgt_lang: str):
+    """The pairs of a folder (NAME.<src>.EXT + NAME.<tgt>.EXT, or <src>/NAME.EXT +
+    <tgt>/NAME.EXT): a `batch.BatchPlan` with the jobs sorted by name, the pairs that cannot
+    run (an ambiguous side, a name that is not UTF-8) and the files with no partner."""
+    from .batch import plan_folder
+
+    return plan_folder(folder, src_lang, tgt_lang)
 
 
-def find_pairs(folder: str | Path, src_lang: str, tgt_lang: str) -> tuple[list[PairPlan], list[Path]]:
-    """Pairs as NAME.<src>.EXT + NAME.<tgt>.EXT, or <src>/NAME.EXT + <tgt>/NAME.EXT.
+def align_folder(aligner: Aligner, source: str | Path, out_dir: str | Path,
+                 formats: Iterable[str] = ALL_FORMATS, options: ExportOptions = ExportOptions(), **settings):
+    """Align every pair of a folder (or a manifest file) into `out_dir`: each pair's files,
+    the combined corpus and the review files; resumable (see `align.batch`). Keyword
+    settings are those of `batch.BatchSettings` (workers, restart, corpus, quiet, ...).
+    Returns a `batch.BatchSummary`."""
+    from .batch import BatchSettings, run_batch
 
-    Returns the pairs (sorted by name) and the supported files that found no partner.
-    """
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise AlignError(folder, "folder not found" if not folder.exists() else "is not a folder")
-    ext_ok = lambda p: p.is_file() and p.suffix.lower() in SUPPORTED_EXTENSIONS  # noqa: E731
-    sides: dict[str, dict[str, Path]] = {}
-    pattern = re.compile(rf"^(?P<name>.+)\.(?P<lang>{re.escape(src_lang)}|{re.escape(tgt_lang)})\.[^.]+$")
-    unpaired: list[Path] = []
-    for path in sorted(folder.iterdir()):
-        if not ext_ok(path):
-            continue
-        match = pattern.match(path.name)
-        if match:
-            sides.setdefault(match["name"], {}).setdefault(match["lang"], path)
-        else:
-            unpaired.append(path)
-    for lang in (src_lang, tgt_lang):
-        sub = folder / lang
-        if sub.is_dir():
-            for path in sorted(sub.iterdir()):
-                if ext_ok(path):
-                    sides.setdefault(default_name(path), {}).setdefault(lang, path)
-    pairs = []
-    for name in sorted(sides):
-        found = sides[name]
-        if src_lang in found and tgt_lang in found:
-            pairs.append(PairPlan(name, found[src_lang], found[tgt_lang]))
-        else:
-            unpaired.extend(found.values())
-    return pairs, sorted(unpaired)
-
-
-@dataclass
-class BatchResult:
-    alignments: list[Alignment]
-    failed: list[tuple[PairPlan, str]]
-    unpaired: list[Path]
-    written: list[Path]
-    findings: dict[str, list[Finding]] = field(default_factory=dict)
-
-
-def align_folder(aligner: Aligner, folder: str | Path, out_dir: str | Path, formats: Iterable[str],
-                 options: ExportOptions = ExportOptions()) -> BatchResult:
-    """Align every pair in a folder; write each pair's files and one combined corpus."""
-    formats = check_formats(formats)
-    pairs, unpaired = find_pairs(folder, aligner.src_lang, aligner.tgt_lang)
-    if not pairs:
-        raise AlignError(folder, f"no document pairs found (expected NAME.{aligner.src_lang}.EXT + "
-                                 f"NAME.{aligner.tgt_lang}.EXT or {aligner.src_lang}/ + {aligner.tgt_lang}/)")
-    out_dir = Path(out_dir)
-    alignments, failed, written = [], [], []
-    for plan in pairs:
-        try:
-            alignments.append(aligner.align_files(plan.src, plan.tgt, plan.name))
-        except AlignError as exc:  # one bad pair must not stop the batch
-            failed.append((plan, str(exc)))
-    findings: dict[str, list[Finding]] = {}
-    if any(f in REPORT_FORMATS for f in formats):
-        findings = corpus_findings(alignments, aligner.encoder)
-    for alignment in alignments:
-        written += write_outputs(alignment, out_dir, formats, options, findings.get(alignment.name))
-    corpus_formats = [f for f in formats if f in CORPUS_FORMATS]
-    if alignments and corpus_formats:
-        written += export(alignments, out_dir, "corpus", corpus_formats, options, combined=True)
-    if alignments and "findings" in formats:
-        written += write_combined_findings(alignments, findings, out_dir)
-    return BatchResult(alignments, failed, unpaired, written, findings)
+    return run_batch(aligner, source, out_dir,
+                     BatchSettings(formats=tuple(check_formats(formats)), export=options, **settings))
