@@ -272,3 +272,21 @@ def test_cache_info_and_clear(tmp_path):
     cleared = run_align("cache", "clear", "--cache-dir", cache)
     assert cleared.stdout.strip() == f"removed {count} cached embeddings"
     assert run_align("cache", "info", "--cache-dir", cache).stdout.splitlines()[0].endswith(", 0 entries")
+
+
+def test_ray_engine_gives_the_same_corpus(tmp_path, cache_dir):
+    pytest.importorskip("ray")
+    folder = tmp_path / "in"
+    _copies(folder, 4)
+    local = run_align("batch", folder, "-o", tmp_path / "local", "--formats", "tmx,findings", "--workers", "1",
+                      "--cache-dir", cache_dir, timeout=600)
+    assert local.returncode == 0, local.stderr
+    ray_run = run_align("batch", folder, "-o", tmp_path / "ray", "--formats", "tmx,findings", "--engine", "ray",
+                        "--workers", "2", "--cache-dir", cache_dir, timeout=600)
+    assert ray_run.returncode == 0, ray_run.stderr
+    assert "(4 now, 0 already done)" in ray_run.stdout
+    for name in ("corpus.tmx", "findings.csv", "p02.tmx"):
+        assert without_dates(tmp_path / "ray" / name) == without_dates(tmp_path / "local" / name), name
+    again = run_align("batch", folder, "-o", tmp_path / "ray", "--formats", "tmx,findings", "--engine", "ray",
+                      "--cache-dir", cache_dir)
+    assert "(0 now, 4 already done)" in again.stdout  # resume works the same way

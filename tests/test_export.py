@@ -413,3 +413,31 @@ def test_unwritable_destination_raises_align_error(tmp_path: Path, alignment: Al
     with pytest.raises(AlignError):
         write_tmx([alignment], blocker / "a.tmx")
     assert leftovers(tmp_path) == ["not-a-folder"]
+
+
+@pytest.mark.parametrize("langs", [(None, None), ("en-US", "de-DE")])
+def test_combined_corpus_tmx_validates_and_counts(tmp_path: Path, alignment: Alignment, langs) -> None:
+    """The batch's streamed corpus.tmx: valid against the DTD and OmegaT's XSD, identical TUs
+    once with x-count, readable by translate-toolkit."""
+    from align.corpus import write_corpus
+
+    dtd_path, xsd_path = _validators()
+    twice = [alignment, make_alignment("other"), alignment]
+    stats = write_corpus(lambda: iter(twice), tmp_path, ["tmx", "csv", "jsonl"], ExportOptions(*langs))
+    root = etree.parse(str(tmp_path / "corpus.tmx"))
+    if dtd_path.is_file():
+        dtd = etree.DTD(str(dtd_path))
+        assert dtd.validate(root), dtd.error_log.filter_from_errors()
+    if xsd_path.is_file():
+        schema = etree.XMLSchema(etree.parse(str(xsd_path)))
+        assert schema.validate(root), schema.error_log.filter_from_errors()
+    units = root.getroot().findall("body/tu")
+    every = [(a.src_text(b), a.tgt_text(b)) for a in twice for b in a.beads if b.is_pair]
+    distinct = list(dict.fromkeys(every))
+    assert stats.units == len(units) == len(distinct) < len(every)
+    assert stats.duplicates == len(every) - len(distinct)
+    counts = {(u.find("tuv[1]/seg").text, u.find("tuv[2]/seg").text): int(u.findtext("prop[@type='x-count']"))
+              for u in units}
+    assert counts == {pair: every.count(pair) for pair in distinct}
+    tt_tmx = pytest.importorskip("translate.storage.tmx")
+    assert len(tt_tmx.tmxfile((tmp_path / "corpus.tmx").read_bytes()).units) == len(units)

@@ -236,6 +236,8 @@ class BatchSettings:
     corpus: CorpusFilter = CorpusFilter()
     quiet: bool = True
     progress_interval: float = 5.0  # seconds between plain progress lines (stderr not a terminal)
+    engine: str = "local"  # "local": worker processes on this machine; "ray": a Ray cluster
+    address: str | None = None  # Ray: the cluster to join (default: start a local one)
 
 
 def settings_digest(aligner, settings: BatchSettings) -> str:
@@ -413,7 +415,10 @@ def _worker_init(aligner, threads: int) -> None:
     from threadpoolctl import threadpool_limits
 
     # SIGTERM (the batch stopping) unwinds like Ctrl-C, so a pair's staging folder is removed.
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))
+    try:
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))
+    except ValueError:  # not the main thread (a Ray actor): Ray stops its workers itself
+        pass
     threadpool_limits(threads)
     limit_threads(aligner.encoder, threads)
     _WORKER["aligner"] = aligner
@@ -615,10 +620,17 @@ def run_batch(aligner, source: str | Path, out_dir: str | Path, settings: BatchS
     pending = [(job, key) for job, key in keyed if job.name not in done]
     skipped = len(done)
     failures = list(plan.failures)
+    if settings.engine not in ENGINES:
+        raise AlignError(None, f"unknown engine '{settings.engine}'; choose from {', '.join(ENGINES)}")
     workers = max(1, min(settings.workers or available_cores(), available_cores(), len(pending) or 1))
     progress = Progress(len(keyed), skipped, settings.quiet, settings.progress_interval)
     try:
-        for result in _execute(aligner, group_jobs(pending, workers), out_dir, settings, workers):
+        if settings.engine == "ray":
+            workers = settings.workers or 0  # 0: as many as the cluster has cores
+            units = group_jobs(pending, max(workers, 4))
+        else:
+            units = group_jobs(pending, workers)
+        for result in ENGINES[settings.engine](aligner, units, out_dir, settings, workers):
             if result.ok:
                 state.add(result)
                 done[result.name] = result
@@ -671,6 +683,68 @@ def _execute(aligner, units: list[list[tuple[PairJob, str]]], out_dir: Path, set
         for process in list(getattr(pool, "_processes", {}).values()):
             process.terminate()  # SIGTERM: each removes its staging folder
         raise
+
+
+def _execute_ray(aligner, units: list[list[tuple[PairJob, str]]], out_dir: Path, settings: BatchSettings,
+                 workers: int) -> Iterator[PairResult]:
+    """Run the groups of pairs on a Ray cluster (`settings.address`, or a local one started
+    here): each is a task for one of `workers` actors, which keep the encoder loaded. The
+    actors write into `out_dir`, so on a cluster it must be a folder every node sees."""
+    if not units:
+        return
+    try:
+        import ray
+    except ImportError:
+        raise AlignError(None, "--engine ray needs Ray: pip install 'align[ray]'") from None
+    import logging
+
+    started_here = not ray.is_initialized()
+    if started_here:
+        try:
+            ray.init(address=settings.address, include_dashboard=False, log_to_driver=False,
+                     logging_level=logging.WARNING, num_cpus=None if settings.address else available_cores())
+        except Exception as exc:  # noqa: BLE001 - no cluster at that address, ...
+            raise AlignError(None, f"cannot start or join the Ray cluster ({exc})") from None
+    try:
+        cores = int(ray.cluster_resources().get("CPU", 1))
+        count = max(1, min(workers or cores, cores, len(units)))
+        threads = max(1, cores // count) if not settings.address else 1
+        actor = ray.remote(num_cpus=threads)(_RayWorker)
+        actors = [actor.remote(aligner, threads) for _ in range(count)]
+        queue = list(reversed(units))
+        running: dict = {}
+        for worker in actors:
+            if queue:
+                unit = queue.pop()
+                running[worker.run.remote(unit, out_dir, settings)] = (worker, unit)
+        while running:
+            ready, _ = ray.wait(list(running), num_returns=1)
+            worker, unit = running.pop(ready[0])
+            try:
+                results = ray.get(ready[0])
+            except Exception as exc:  # noqa: BLE001 - an actor that died
+                results = [PairResult(job.name, key, False, f"Ray worker failed ({type(exc).__name__}: {exc})",
+                                      str(job.src), str(job.tgt)) for job, key in unit]
+            if queue:
+                next_unit = queue.pop()
+                running[worker.run.remote(next_unit, out_dir, settings)] = (worker, next_unit)
+            yield from results
+    finally:
+        if started_here:
+            ray.shutdown()
+
+
+class _RayWorker:
+    """A Ray actor: one loaded aligner (encoder included), many groups of pairs."""
+
+    def __init__(self, aligner, threads: int) -> None:
+        _worker_init(aligner, threads)
+
+    def run(self, jobs: list[tuple[PairJob, str]], out_dir: Path, settings: BatchSettings) -> list[PairResult]:
+        return _worker_run(jobs, out_dir, settings)
+
+
+ENGINES = {"local": _execute, "ray": _execute_ray}
 
 
 # ---- the combined files -------------------------------------------------------------------

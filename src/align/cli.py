@@ -170,16 +170,21 @@ def pair(src, tgt, name, src_lang, tgt_lang, encoder, device, batch_size, cache_
 @click.argument("source", type=click.Path(allow_dash=True))
 @aligner_options
 @click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="worker processes (default: the available cores; at most that many)")
+              help="parallel workers: local processes (default and at most: the available cores), or Ray actors "
+                   "(default: one per cluster core)")
 @click.option("--restart", is_flag=True, help="ignore the state of an earlier run into OUT and redo every pair")
 @click.option("--min-score", type=click.FloatRange(0, 1), default=None,
               help="leave pairs below this confidence out of the combined corpus (each pair's files keep them)")
 @click.option("--keep-duplicates", is_flag=True,
               help="keep identical TUs in the combined corpus (default: once, with their count)")
 @click.option("-q", "--quiet", is_flag=True, help="no progress and no per-pair lines, only the summary")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="local: worker processes on this machine; ray: a Ray cluster (pip install 'align[ray]')")
+@click.option("--address", default=None,
+              help="Ray cluster to join, e.g. auto or HOST:6379 (default: start a local one)")
 def batch(source, src_lang, tgt_lang, encoder, device, batch_size, cache_dir, no_cache, srx, presegmented,
           encoding, max_input_mb, force, out_dir, formats, tmx_langs, workers, restart, min_score,
-          keep_duplicates, quiet):
+          keep_duplicates, quiet, engine, address):
     """Align every pair in SOURCE: a folder (NAME.en.EXT + NAME.de.EXT, or en/NAME.EXT +
     de/NAME.EXT), or a manifest (.csv/.tsv with columns src,tgt[,name,src_lang,tgt_lang];
     - reads it from stdin). A rerun into the same OUT continues where the last one stopped."""
@@ -194,7 +199,8 @@ def batch(source, src_lang, tgt_lang, encoder, device, batch_size, cache_dir, no
     plan = plan_batch(source, src_lang, tgt_lang)
     _ensure_writable(Path(out_dir))
     settings = BatchSettings(formats=tuple(chosen), export=options, workers=workers, restart=restart,
-                             corpus=CorpusFilter(keep_duplicates, min_score), quiet=quiet)
+                             corpus=CorpusFilter(keep_duplicates, min_score), quiet=quiet, engine=engine,
+                             address=address)
     result = run_batch(aligner, source, Path(out_dir), settings, plan)
     if not quiet:
         for failure in result.failed:
