@@ -113,12 +113,8 @@ def timed(args: list[str], kill_after: float | None = None) -> dict:
         try:
             proc.wait(timeout=kill_after)
         except subprocess.TimeoutExpired:
+            # kill -9 the batch process only, as a crash would: its workers must notice and stop
             os.kill(proc.pid, signal.SIGKILL)
-            for child in _children(proc.pid):
-                try:
-                    os.kill(child, signal.SIGKILL)
-                except OSError:
-                    pass
             killed = True
     out, err = proc.communicate()
     done.set()
@@ -128,18 +124,6 @@ def timed(args: list[str], kill_after: float | None = None) -> dict:
         raise SystemExit(f"align {' '.join(args)} failed ({proc.returncode}): {err.strip()[-500:]}")
     last = out.strip().splitlines()[-1] if out.strip() else ""
     return {"wall": wall, "peak_mb": peak[0] / 1024, "summary": last, "killed": killed}
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    try:
-        for task in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{task}/children") as handle:
-                for child in handle.read().split():
-                    found += [int(child), *_children(int(child))]
-    except OSError:
-        pass
-    return found
 
 
 def floor_seconds(folder: Path) -> tuple[float, int]:

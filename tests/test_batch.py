@@ -290,3 +290,43 @@ def test_ray_engine_gives_the_same_corpus(tmp_path, cache_dir):
     again = run_align("batch", folder, "-o", tmp_path / "ray", "--formats", "tmx,findings", "--engine", "ray",
                       "--cache-dir", cache_dir)
     assert "(0 now, 4 already done)" in again.stdout  # resume works the same way
+
+
+def _descendants(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            found += [int(child), *_descendants(int(child))]
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = next(line for line in Path(f"/proc/{pid}/status").read_text().splitlines() if line.startswith("State:"))
+    except (OSError, StopIteration):
+        return False
+    return "Z" not in state.split()[1]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+def test_workers_stop_when_the_batch_is_killed(tmp_path, cache_dir):
+    folder = tmp_path / "in"
+    _copies(folder, 8)
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "align", "batch", str(folder), "-o", str(out), "--workers", "2",
+                             "--cache-dir", str(cache_dir)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    state = out / ".align-batch" / "state.jsonl"
+    deadline = time.monotonic() + 300
+    workers: list[int] = []
+    while time.monotonic() < deadline and proc.poll() is None and not state.exists():
+        workers = [p for p in _descendants(proc.pid) if "spawn_main" in Path(f"/proc/{p}/cmdline").read_text()]
+        time.sleep(0.05)
+    assert proc.poll() is None and len(workers) == 2
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(_alive(p) for p in workers):
+        time.sleep(0.2)
+    assert not any(_alive(p) for p in workers)
+    assert not list(out.glob(".align-staging-*"))  # each worker removed its staging folder

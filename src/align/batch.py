@@ -422,6 +422,29 @@ def _worker_init(aligner, threads: int) -> None:
     threadpool_limits(threads)
     limit_threads(aligner.encoder, threads)
     _WORKER["aligner"] = aligner
+    _watch_parent()
+
+
+def _watch_parent() -> None:
+    """Stop this worker when the batch process is gone (killed with -9, crashed): an orphan
+    would otherwise wait for work forever."""
+    import threading
+
+    parent = os.getppid()
+
+    main = threading.main_thread().ident
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        # to the main thread itself (a signal sent to the process may land on this thread):
+        # the pair in hand unwinds and removes its staging folder ...
+        signal.pthread_kill(main, signal.SIGTERM)
+        # ... and then the process ends, although the pool catches even SystemExit in a task
+        time.sleep(3)
+        os._exit(143)
+
+    threading.Thread(target=watch, daemon=True, name="align-parent-watch").start()
 
 
 def _worker_run(jobs: list[tuple[PairJob, str]], out_dir: Path, settings: BatchSettings) -> list[PairResult]:
