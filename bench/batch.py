@@ -11,6 +11,7 @@ agree), written as plain text, then measures with the real `align batch` command
   rerun finished  the default run into its own finished folder
   memory          peak RSS of the whole process tree (main + workers), sampled every 0.1 s,
                   for the full batch and for a tenth of it (warm cache both)
+  ray             the warm run with --engine ray on a local Ray instance
   resume          SIGKILL at three random moments of a warm run into a fresh folder, rerun
                   after each, then compare the combined corpus with the uninterrupted run
                   (creation dates apart) and count the pairs each rerun redid.
@@ -206,6 +207,16 @@ def main() -> int:
         ("peak memory, process tree", f"{small['peak_mb']:.0f} MB at {tenth} pairs, {warm['peak_mb']:.0f} MB at "
                                       f"{args.pairs} pairs (warm cache)"),
     ]
+    try:
+        import ray  # noqa: F401
+
+        on_ray = timed(["batch", str(folder), "-o", str(fresh("out-ray")), "--cache-dir", str(WORK / "cache-a"),
+                        "--engine", "ray", "-q", *workers])
+        rows.append(("`--engine ray`, local instance, warm cache", f"{on_ray['wall']:.1f} s (local engine: "
+                     f"{warm['wall']:.1f} s; Ray's start-up included); {sentences / on_ray['wall']:.0f} sentences/s"))
+        print(rows[-1][1], flush=True)
+    except ImportError:
+        rows.append(("`--engine ray`", "not measured: ray is not installed"))
     if not args.no_resume:
         out = fresh("out-resume")
         rng = random.Random(3)
