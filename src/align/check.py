@@ -62,7 +62,7 @@ def check_alignment(alignment: Alignment, encoder: Encoder | None = None,
     """
     src_emb, tgt_emb = _embeddings(alignment, encoder)
     stats = pair_stats(alignment, src_emb, tgt_emb)
-    part_issues = (left_out_parts(alignment, stats, (src_emb, tgt_emb), partial(encode_texts, encoder))
+    part_issues = (left_out_parts(alignment, stats, (src_emb, tgt_emb), partial(encode_texts, encoder), limits=limits)
                    if encoder is not None else {})
     per_bead: dict[int, list[Finding]] = defaultdict(list)
     for group, issue in unmatched_issues(alignment, limits):
@@ -81,22 +81,89 @@ def check_alignment(alignment: Alignment, encoder: Encoder | None = None,
         for issue in part_issues.get(k, []):
             issues = [i for i in issues if i.check != issue.check] + [issue]
         per_bead[k].extend(_finding(alignment, k, i) for i in issues)
-    return _settle_misspellings(alignment, [f for k in sorted(per_bead) for f in per_bead[k]])
+    findings = [f for k in sorted(per_bead) for f in per_bead[k]]
+    for settle in DOCUMENT_SETTLERS:
+        findings = settle(alignment, findings)
+    return findings
 
 
 def _settle_misspellings(alignment: Alignment, findings: list[Finding]) -> list[Finding]:
     """A name spelt differently is an error when the target spells it as the source does
     elsewhere in the document (a slip); when it never does, the translator may have chosen
-    that spelling (or corrected a typo of the source): a warning."""
+    that spelling (or corrected a typo of the source): a warning; and when the target spells it
+    that other way in several pairs, it is likely the translator's rendering (Pangloss,
+    Panglós): one warning, at its first place, for the whole document."""
     target_text = " ".join(t.text for t in alignment.tgt)
+
+    def forms(f: Finding) -> tuple[str, str]:
+        return tuple(next((s.text for s in f.evidence if s.side == side), "") for side in ("src", "tgt"))  # type: ignore
+
+    renderings = Counter(forms(f) for f in findings if f.check == "name-misspelling")
+    reported: set[tuple[str, str]] = set()
     settled = []
     for f in findings:
         if f.check == "name-misspelling":
-            source_form = next((s.text for s in f.evidence if s.side == "src"), "")
+            source_form, target_form = forms(f)
             elsewhere = bool(source_form) and re.search(rf"(?<!\w){re.escape(source_form)}", target_text)
+            times = renderings[source_form, target_form]
+            if not elsewhere and times >= 2:
+                if (source_form, target_form) in reported:
+                    continue
+                reported.add((source_form, target_form))
+                f = replace(f, message=f"{f.message}; spelt so in all {times} pairs where it stands "
+                                       f"(the translator's rendering?)")
             f = replace(f, severity="error" if elsewhere else "warning")
         settled.append(f)
     return settled
+
+
+def _side_texts(alignment: Alignment, side: str) -> list[str]:
+    """Each bead's text on one side ('' where the bead has none)."""
+    return [alignment.src_text(b) if side == "src" else alignment.tgt_text(b) for b in alignment.beads]
+
+
+def _settle_quotations(alignment: Alignment, findings: list[Finding], reach: int = 4) -> list[Finding]:
+    """A quotation that runs over several sentences leaves each of them unbalanced (dialogue in
+    a novel, a long quoted statement). An unbalanced mark that balances together with the
+    neighbouring beads of its side (up to `reach` either way) is such a quotation, not a slip."""
+    from .checks.text import _unbalanced
+
+    texts = {side: _side_texts(alignment, side) for side in ("src", "tgt")}
+    kept = []
+    for f in findings:
+        if f.check == "unbalanced-marks" and 0 <= f.bead < len(alignment.beads) and f.evidence:
+            side = texts[f.evidence[0].side]
+            k = f.bead
+            windows = ((a, b) for a in range(max(0, k - reach), k + 1)
+                       for b in range(k + 1, min(len(side), k + reach + 1) + 1) if b - a > 1)
+            if any(_unbalanced(" ".join(side[a:b])) is None for a, b in windows):
+                continue
+        kept.append(f)
+    return kept
+
+
+def _settle_rendered_names(alignment: Alignment, findings: list[Finding]) -> list[Finding]:
+    """A name the other side lacks in (nearly) every pair where it stands, and in at least two,
+    is rendered another way throughout (translated, as names in fiction often are: White
+    Rabbit, Lapin Blanc), not dropped here and there: those findings are left out. A name
+    missing in only some of its pairs keeps its findings."""
+    missing: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for f in findings:
+        if f.check == "name-mismatch" and f.evidence:
+            missing[f.evidence[0].side, f.evidence[0].text].append(f)
+    rendered = set()
+    for (side, name), found in missing.items():
+        pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+        # pairs where the name is missing, alone or inside a longer name (White Rabbit)
+        flagged = {f.bead for (s, other), fs in missing.items() if s == side and pattern.search(other) for f in fs}
+        if len(flagged) < 2:
+            continue
+        standing = sum(1 for b in alignment.beads if b.is_pair and pattern.search(
+            alignment.src_text(b) if side == "src" else alignment.tgt_text(b)))
+        if len(flagged) >= 0.8 * standing:
+            rendered.add((side, name))
+    return [f for f in findings
+            if not (f.check == "name-mismatch" and f.evidence and (f.evidence[0].side, f.evidence[0].text) in rendered)]
 
 
 def _group_finding(alignment: Alignment, group: list[int], issue: Issue) -> Finding:
@@ -107,6 +174,12 @@ def _group_finding(alignment: Alignment, group: list[int], issue: Issue) -> Find
                    " ".join(alignment.src[i].text for i in src_ids), " ".join(alignment.tgt[j].text for j in tgt_ids),
                    issue.category, issue.check, issue.severity, issue.message, issue.evidence,
                    min(b.score for b in beads))
+
+
+# Document-level settlements, in order: each takes the document's pair findings and returns
+# them revised with what only the whole document shows.
+DOCUMENT_SETTLERS: list[Callable[[Alignment, list[Finding]], list[Finding]]] = [
+    _settle_misspellings, _settle_quotations, _settle_rendered_names]
 
 
 def _normal(text: str) -> str:

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -398,6 +399,7 @@ def _number_item(m: re.Match, text: str, own: _LocaleData, other: _LocaleData) -
 _ROMAN = {"I": 1, "V": 5, "X": 10}
 # A capitalised word (not all capitals) right before a Roman numeral: Louis XIV, World War II.
 _NAME_BEFORE_RE = re.compile(r"(?:^|(?<=[^\w]))([A-ZÄÖÜ][a-zäöüß][^\W\d_]*)[ \u00a0]+$")
+_HEADING_WORD_BEFORE_RE = re.compile(r"(?:^|(?<=[^\w]))([^\W\d_]{3,})[ \u00a0]+$")
 _SENTENCE_START_RE = re.compile(r"(?:^|[.!?:\"“”])\s*$")
 _AFTER_EN_I_RE = re.compile(r"(?:[.,;:!?)]|\s*$|\s+(?:and|or)\b)")
 
@@ -415,6 +417,8 @@ def _roman(m: re.Match, text: str, own: _LocaleData) -> _Item | None:
         return None
     before, after = text[:m.start()], text[m.end():]
     name = _NAME_BEFORE_RE.search(before)
+    if name is None and (heading := _HEADING_WORD_BEFORE_RE.search(before)) and heading.group(1).isupper():
+        name = heading  # CAPITULO II, CHAPITRE XII: a heading word in capitals
     if roman == "I" and own.lang == "en":
         if not name or _SENTENCE_START_RE.search(before[:name.start(1)]) or not _AFTER_EN_I_RE.match(after):
             return None
@@ -587,6 +591,23 @@ _NAME = {"src": "source", "tgt": "target"}
 _OTHER: dict[Side, Side] = {"src": "tgt", "tgt": "src"}
 
 
+_DIGITS_RE = re.compile(r"\d+")
+
+
+def _spelled_values(text: str, lang: str) -> Counter:
+    """The values of the numbers written in words in `text` (text2num's languages: en, de,
+    fr, es, it, nl, pt), as a multiset; empty for other languages."""
+    try:
+        from text_to_num import alpha2digit
+
+        converted = alpha2digit(text, lang, threshold=0)
+    except (ValueError, KeyError, NotImplementedError, ImportError):
+        return Counter()
+    found = Counter(Decimal(d) for d in _DIGITS_RE.findall(converted))
+    found.subtract(Counter(Decimal(d) for d in _DIGITS_RE.findall(text)))
+    return Counter({value: n for value, n in found.items() if n > 0})
+
+
 def check_numbers(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issue]:
     """Numbers, amounts, percentages, dates, years and identifiers of one bead that have no
     counterpart on the other side. See the module docstring for the rules."""
@@ -613,6 +634,18 @@ def check_numbers(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issu
                 w = next((w for w in words[_OTHER[side]] if not w.used and w.weak == weak and a.keys & w.keys), None)
                 if w is not None:
                     _use(a, w)
+
+    # 2b. numbers spelled out in running text, of any size and as ordinals (dos mil, quatre
+    # mille deux cents, thirty-nine, PRIMERO), read by text2num
+    for side, text in (("src", src), ("tgt", tgt)):
+        leftover = [a for a in digits[side] if not a.used and a.kind == "num" and not a.percent]
+        if leftover:
+            other = _OTHER[side]
+            spelled = _spelled_values(tgt if other == "tgt" else src, (t_data if other == "tgt" else s_data).lang)
+            for a in leftover:
+                if spelled[a.value] > 0:
+                    spelled[a.value] -= 1
+                    _use(a)
 
     issues: list[Issue] = []
     # 3. a date given only as its year (and day) on the other side
