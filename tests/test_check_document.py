@@ -119,3 +119,32 @@ def test_a_one_off_misspelling_is_reported(encoder):
     ]
     findings = checks_of(check_alignment(document(pairs, "en", "es"), encoder), "name-misspelling")
     assert [(f.bead, f.severity) for f in findings] == [(2, "error")]
+
+
+# ---- Chinese and Japanese: digits glued to characters, numerals in characters, names in Han
+
+def test_chinese_numbers_match_both_ways():
+    cases = [("This giant 850,000 square-foot warehouse is stocked with books.", "这个面积达85万平方英尺的巨大仓库里装满了书籍。"),
+             ("The company lost about $350 million last year.", "该公司去年亏损将近3.5亿美元。"),
+             ("Only 10% of the floor area is used.", "目前该仓库的利用率仅为10%。"),
+             ("A man built a store here in 1860.", "此人于1860年在这里修建了一个商店。"),
+             ("The media covered the 18th Party Congress widely.", "记者朋友们对十八大作了大量报道。"),
+             ("Over 5,000 years of civilisation.", "在五千多年的文明发展历程中。"),
+             ("November 15, 2012", "（2012年11月15日）")]
+    for en, zh in cases:
+        assert check_numbers(en, zh, "en", "zh") == [], en
+        assert check_numbers(zh, en, "zh", "en") == [], zh
+
+
+def test_a_changed_number_against_chinese_is_found():
+    issues = check_numbers("A man built a store here in 1870.", "此人于1860年在这里修建了一个商店。", "en", "zh")
+    assert [i.message for i in issues] == ["number 1870 in the source has no counterpart in the target"]
+
+
+def test_names_against_another_script_only_as_acronyms():
+    from align.checks.names import check_names
+
+    src = "The van is driving through Coffeyville, a small town on the Kansas prairie, for NATO."
+    assert [i.message for i in check_names(src, "面包车正穿过堪萨斯大草原上的小镇科菲维尔。", "en", "zh")] == [
+        'name "NATO" in the source has no counterpart in the target']
+    assert check_names("Лукашенко встретился с Путиным.", "Lukashenko met Putin.", "ru", "en") == []

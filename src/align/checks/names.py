@@ -53,6 +53,8 @@ __all__ = ["check_names"]
 CATEGORY_MISMATCH = "inconsistent-entities"
 CATEGORY_MISSPELLING = "misspelling"
 CHECK_MISMATCH = "name-mismatch"
+# Languages written in another script than Latin: names there are transliterated.
+OTHER_SCRIPT = frozenset("zh ja ko th ar fa he ru uk bg sr el hi".split())
 CHECK_MISSPELLING = "name-misspelling"
 
 # Languages that capitalise every noun: capitalisation tells nothing about names there.
@@ -857,6 +859,11 @@ def check_names(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issue]
     t_phr = _candidates(t_toks, tl not in NOUN_CAPITALISING, table, tgt)
     found = {"src": _compare(s_toks, s_phr, t_toks, tl, table),
              "tgt": _compare(t_toks, t_phr, s_toks, sl, table)}
+    # A side in another script writes names in its own letters (Coffeyville / 科菲维尔,
+    # Lukashenko / Лукашенко): there only an acronym can stand as it is.
+    if (sl in OTHER_SCRIPT) != (tl in OTHER_SCRIPT):
+        for side in ("src", "tgt"):
+            found[side].missing = [p for p in found[side].missing if _acronymic(p)]
     # An unmatched acronym on each side is usually one acronym translated (GDPR/DSGVO,
     # ADHD/ADHS) or emphasis in capitals (VERY/SEHR): report neither.
     if all(f.loose_acronym for f in found.values()):

@@ -594,9 +594,53 @@ _OTHER: dict[Side, Side] = {"src": "tgt", "tgt": "src"}
 _DIGITS_RE = re.compile(r"\d+")
 
 
+_CJK_LANGS = frozenset({"zh", "ja"})
+_CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+               "九": 9}
+_CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CJK_BIG = {"万": 10_000, "亿": 100_000_000}
+_CJK_CHAR_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK_NUMERAL_RE = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
+_CJK_DIGITS_RE = re.compile(r"(\d+(?:\.\d+)?)\s*([万亿]?)")
+
+
+def _cjk_numeral(run: str) -> int:
+    """十八 = 18, 五千 = 5000, 三万五千 = 35000, 一千九百二十一 = 1921 (digit by digit when no
+    unit: 二〇一二 = 2012)."""
+    if not any(c in _CJK_UNITS or c in _CJK_BIG for c in run):
+        return int("".join(str(_CJK_DIGITS[c]) for c in run if c in _CJK_DIGITS) or 0)
+    total = section = number = 0
+    for char in run:
+        if char in _CJK_DIGITS:
+            number = _CJK_DIGITS[char]
+        elif char in _CJK_UNITS:
+            section += (number or 1) * _CJK_UNITS[char]
+            number = 0
+        else:
+            total = (total + section + number) * _CJK_BIG[char]
+            section = number = 0
+    return total + section + number
+
+
+def _cjk_values(text: str) -> Counter:
+    """The numbers of a Chinese or Japanese text, as a multiset: digits wherever they stand
+    (1860年, 10%), scaled by 万 and 亿 (85万 = 850,000, 3.5亿 = 350,000,000), and numerals in
+    characters (十八大 = 18, 五千多年 = 5000)."""
+    found: Counter = Counter()
+    for m in _CJK_DIGITS_RE.finditer(text):
+        value = Decimal(m.group(1)) * _CJK_BIG.get(m.group(2), 1)
+        found[value.normalize() if value != value.to_integral() else value.to_integral()] += 1
+    for m in _CJK_NUMERAL_RE.finditer(text):
+        found[Decimal(_cjk_numeral(m.group()))] += 1
+    return found
+
+
 def _spelled_values(text: str, lang: str) -> Counter:
     """The values of the numbers written in words in `text` (text2num's languages: en, de,
-    fr, es, it, nl, pt), as a multiset; empty for other languages."""
+    fr, es, it, nl, pt; Chinese and Japanese numerals), as a multiset; empty for other
+    languages."""
+    if lang in _CJK_LANGS:
+        return _cjk_values(text)
     try:
         from text_to_num import alpha2digit
 
@@ -613,6 +657,9 @@ def check_numbers(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issu
     counterpart on the other side. See the module docstring for the rules."""
     s_data, t_data = _locale_data(src_lang), _locale_data(tgt_lang)
     found: dict[Side, list[_Item]] = {"src": _extract(src, s_data, t_data), "tgt": _extract(tgt, t_data, s_data)}
+    for side, data in (("src", s_data), ("tgt", t_data)):
+        if data.lang in _CJK_LANGS:  # 1860年 is no identifier: that side is read by _cjk_values
+            found[side] = [a for a in found[side] if not _CJK_CHAR_RE.search(a.text)]
     digits: dict[Side, list[_Item]] = {side: [a for a in items if a.kind != "word"] for side, items in found.items()}
     if not digits["src"] and not digits["tgt"]:
         return []
@@ -637,14 +684,19 @@ def check_numbers(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issu
 
     # 2b. numbers spelled out in running text, of any size and as ordinals (dos mil, quatre
     # mille deux cents, thirty-nine, PRIMERO), read by text2num
-    for side, text in (("src", src), ("tgt", tgt)):
-        leftover = [a for a in digits[side] if not a.used and a.kind == "num" and not a.percent]
+    for side in sides:
+        other = _OTHER[side]
+        other_lang = (t_data if other == "tgt" else s_data).lang
+        cjk = other_lang in _CJK_LANGS  # there, digits stand glued to characters: read them all
+        leftover = [a for a in digits[side] if not a.used and (a.kind == "num" and (cjk or not a.percent)
+                                                               or (cjk and a.kind == "date"))]
         if leftover:
-            other = _OTHER[side]
-            spelled = _spelled_values(tgt if other == "tgt" else src, (t_data if other == "tgt" else s_data).lang)
+            spelled = _spelled_values(tgt if other == "tgt" else src, other_lang)
             for a in leftover:
-                if spelled[a.value] > 0:
-                    spelled[a.value] -= 1
+                wanted = [Decimal(v) for v in a.date if v is not None] if a.kind == "date" else [a.value]
+                if all(spelled[v] > 0 for v in wanted):
+                    for v in wanted:
+                        spelled[v] -= 1
                     _use(a)
 
     issues: list[Issue] = []
