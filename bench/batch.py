@@ -221,18 +221,24 @@ def main() -> int:
         out = fresh("out-resume")
         rng = random.Random(3)
         redone = []
+        state = out / ".align-batch" / "state.jsonl"
+        finished = []
         for k in range(3):
             moment = rng.uniform(0.2, 0.8) * warm["wall"]
             run = timed(["batch", str(folder), "-o", str(out), "--cache-dir", str(WORK / "cache-a"), "-q", *workers],
                         kill_after=moment)
-            print(f"resume: kill {k + 1} after {moment:.1f} s (killed: {run['killed']})", flush=True)
+            finished.append(len(state.read_text(encoding="utf-8").splitlines()) if state.exists() else 0)
+            print(f"resume: kill {k + 1} after {moment:.1f} s (killed: {run['killed']}); "
+                  f"{finished[-1]} pairs finished", flush=True)
         last = timed(["batch", str(folder), "-o", str(out), "--cache-dir", str(WORK / "cache-a"), "-q", *workers])
         done_before = re.search(r"\((\d+) now, (\d+) already done\)", last["summary"])
         same = all(without_dates(out / f) == without_dates(WORK / "out-warm" / f)
                    for f in ("corpus.tmx", "corpus.csv", "corpus.jsonl", "findings.csv", "findings.jsonl"))
+        kept = done_before is not None and int(done_before.group(2)) == finished[-1]
         redone.append(done_before.group(0) if done_before else last["summary"])
         rows.append(("resume after 3 × SIGKILL", f"final corpus identical to the uninterrupted run: **{same}**; "
-                                                 f"last rerun: {redone[0]}"))
+                                                 f"pairs finished after each kill: {', '.join(map(str, finished))}; "
+                                                 f"the last rerun {redone[0]}: no finished pair redone: **{kept}**"))
         print(rows[-1][1], flush=True)
     text = "\n".join([
         "# Batch benchmark", "",

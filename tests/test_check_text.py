@@ -86,3 +86,14 @@ def test_question_turned_into_statement():
     issues = check_mechanics(src, "Minsk wird das Angebot annehmen.", "en", "de")
     assert checks(issues) == [("question-statement", "warning")]
     assert [(s.side, s.text) for s in issues[0].evidence] == [("src", "?"), ("tgt", ".")]
+
+
+def test_question_mark_before_a_spaced_closing_quote_is_seen():
+    """Tokenised text (TransRead) puts a space before the closing quote: still a question."""
+    from align.checks.text import check_mechanics
+
+    for src, tgt in (('" Why , are you not five feet high ? "', "N' avez-vous pas cinq pieds de haut ?"),
+                     ('" And how- "', "Et comment ?")):
+        assert "question-statement" not in [i.check for i in check_mechanics(src, tgt, "en", "fr")]
+        assert "question-statement" not in [i.check for i in check_mechanics(tgt, src, "fr", "en")]
+    assert [i.check for i in check_mechanics("Is he here?", "Er ist hier.", "en", "de")] == ["question-statement"]

@@ -861,6 +861,14 @@ def check_names(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issue]
              "tgt": _compare(t_toks, t_phr, s_toks, sl, table)}
     # A side in another script writes names in its own letters (Coffeyville / 科菲维尔,
     # Lukashenko / Лукашенко): there only an acronym can stand as it is.
+    # One name left unmatched on each side, spelt alike at the start, is one name in two
+    # renderings (Candide / Candido, Cunegund / Cunegunda), not two missing names.
+    rendered = [(a, b) for a in found["src"].missing for b in found["tgt"].missing if _renderings(a, b)]
+    if rendered:
+        pairs_src = {id(a) for a, _ in rendered}
+        pairs_tgt = {id(b) for _, b in rendered}
+        found["src"].missing = [p for p in found["src"].missing if id(p) not in pairs_src]
+        found["tgt"].missing = [p for p in found["tgt"].missing if id(p) not in pairs_tgt]
     if (sl in OTHER_SCRIPT) != (tl in OTHER_SCRIPT):
         for side in ("src", "tgt"):
             found[side].missing = [p for p in found[side].missing if _acronymic(p)]
@@ -899,6 +907,16 @@ def check_names(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issue]
                 f'name "{text}" in the {here} has no counterpart in the {there}',
                 (Span(side, phrase.start, phrase.end, text),)))
     return issues
+
+
+def _renderings(a: _Phrase, b: _Phrase, prefix: int = 5) -> bool:
+    """Two one-word names that agree in their first `prefix` letters (folded) and differ only
+    in an ending of at most three letters."""
+    if len(a.toks) != 1 or len(b.toks) != 1 or _acronymic(a) or _acronymic(b):
+        return False
+    x, y = a.toks[0].fold, b.toks[0].fold
+    common = len(next((x[:k] for k in range(min(len(x), len(y)), 0, -1) if x[:k] == y[:k]), ""))
+    return common >= prefix and max(len(x), len(y)) - common <= 3
 
 
 def _acronymic(phrase: _Phrase) -> bool:

@@ -134,7 +134,8 @@ def check_mechanics(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Is
                             f"unbalanced {pair} in the {where} only", evidence))
     src_end, tgt_end = _final_mark(src), _final_mark(tgt)
     src_q, tgt_q = src_end[1] in ("?", "？"), tgt_end[1] in ("?", "？")
-    if src_q != tgt_q and src.strip() and tgt.strip():
+    # both must end in a mark: a sentence broken off ("And how-") is neither question nor statement
+    if src_q != tgt_q and src_end[0] >= 0 and tgt_end[0] >= 0:
         message = ("a question in the source is a statement in the target" if src_q
                    else "a statement in the source is a question in the target")
         evidence = tuple(Span(side, k, k + 1, mark) for side, (k, mark) in (("src", src_end), ("tgt", tgt_end))
@@ -146,7 +147,7 @@ def check_mechanics(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Is
 def _final_mark(text: str) -> tuple[int, str]:
     """Offset and character of the sentence's last punctuation mark (quotes skipped), or (-1, '')."""
     k = len(text.rstrip()) - 1
-    while k >= 0 and text[k] in "\"'”“»«’":
+    while k >= 0 and text[k] in "\"'”“»«’ \u00a0)]":  # closing quotes and brackets, spaced or not
         k -= 1
     return (k, text[k]) if k >= 0 and text[k] in ".!?？…;:" else (-1, "")
 
