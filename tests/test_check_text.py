@@ -78,7 +78,7 @@ def test_mojibake_is_an_error():
 
 def test_question_turned_into_statement():
     # no final punctuation on one side is not a question turned into a statement
-    assert check_mechanics("so what now", "Was nun?", "en", "de") != []
+    assert check_mechanics("so what now", "Was nun?", "en", "de") == []
     assert check_mechanics("so what now", "und jetzt", "en", "de") == []
     assert check_mechanics("Why not", "Warum nicht", "en", "de") == []
     src = "Will Minsk accept the offer?"
