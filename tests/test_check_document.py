@@ -148,3 +148,24 @@ def test_names_against_another_script_only_as_acronyms():
     assert [i.message for i in check_names(src, "面包车正穿过堪萨斯大草原上的小镇科菲维尔。", "en", "zh")] == [
         'name "NATO" in the source has no counterpart in the target']
     assert check_names("Лукашенко встретился с Путиным.", "Lukashenko met Putin.", "ru", "en") == []
+
+
+def test_a_name_the_other_side_names_elsewhere_is_an_info_note(encoder):
+    pairs = [
+        ("Cunegund was seventeen years old.", "Cunegunda tenía diecisiete años."),
+        ('"Holy Virgin!" cried she.', "¡Virgen Santa! exclamó la hermosa Cunegunda."),
+        ("It was a warm afternoon in the middle of May.", "Era una tarde cálida a mediados de mayo."),
+    ]
+    found = checks_of(check_alignment(document(pairs, "en", "es"), encoder), "name-mismatch")
+    assert [(f.bead, f.severity) for f in found if "Cunegunda" in f.message] == [(1, "info")]
+    # a name the source never has stays a warning
+    pairs[2] = ("It was a warm afternoon in the middle of May.", "Era una tarde cálida en Sevilla, a mediados de mayo.")
+    found = checks_of(check_alignment(document(pairs, "en", "es"), encoder), "name-mismatch")
+    assert [(f.bead, f.severity) for f in found if "Sevilla" in f.message] == [(2, "warning")]
+
+
+def test_spanish_inverted_marks_open_a_sentence():
+    from align.checks.names import check_names
+
+    assert check_names("How could you do it?", "¿ Cómo ha podido hacerlo ?", "en", "es") == []
+    assert check_names("Already they were in town.", "Ya estaban en la villa.", "en", "es") == []

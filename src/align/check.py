@@ -176,10 +176,36 @@ def _group_finding(alignment: Alignment, group: list[int], issue: Issue) -> Find
                    min(b.score for b in beads))
 
 
+def _settle_known_names(alignment: Alignment, findings: list[Finding], prefix: int = 5) -> list[Finding]:
+    """A name missing in one pair that the other side does name elsewhere in the document
+    (the same name or a rendering of it: Cunegund / Cunegunda) is referred to another way there
+    (she, the old man, il): an info note, not a warning. A name the other side never names
+    stays a warning."""
+    from .checks.names import _fold
+
+    words = {side: {_fold(w)[:prefix] for text in _side_texts(alignment, side) for w in _NAME_WORDS.findall(text)}
+             for side in ("src", "tgt")}
+    settled = []
+    for f in findings:
+        if f.check == "name-mismatch" and f.severity == "warning" and f.evidence:
+            span = f.evidence[0]
+            other = "tgt" if span.side == "src" else "src"
+            last = _NAME_WORDS.findall(span.text)
+            if last and len(last[-1]) >= 3 and _fold(last[-1])[:prefix] in words[other]:
+                there = "target" if other == "tgt" else "source"
+                f = replace(f, severity="info", message=f"{f.message} (the {there} names it elsewhere: "
+                                                        f"referred to another way here?)")
+        settled.append(f)
+    return settled
+
+
+_NAME_WORDS = re.compile(r"[^\W\d_]{3,}")
+
+
 # Document-level settlements, in order: each takes the document's pair findings and returns
 # them revised with what only the whole document shows.
 DOCUMENT_SETTLERS: list[Callable[[Alignment, list[Finding]], list[Finding]]] = [
-    _settle_misspellings, _settle_quotations, _settle_rendered_names]
+    _settle_misspellings, _settle_quotations, _settle_rendered_names, _settle_known_names]
 
 
 def _normal(text: str) -> str:

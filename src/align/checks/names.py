@@ -86,6 +86,9 @@ nous vous je tu moi toi lui leur leurs mon ma mes ton ta tes son sa ses notre no
 que quoi dont quand comme si ne pas plus tres tout tous toute toutes deux trois dans sur sous
 avec sans pour par vers chez entre depuis pendant apres avant puis ensuite enfin aussi encore
 voir cf
+miss missus master mademoiselle madame monsieur mme mlle mm messieurs señor senor señora senora señorita
+senorita don doña dona herr frau fraulein fräulein
+el los las una unos unas del al y o pero que como cuando donde quien cual muy ya
 """.split())
 # Function words that only Title Case capitalises inside a sentence (How NATO Is Rethinking).
 _TITLE_WORDS = frozenset("""
@@ -169,7 +172,7 @@ _ROMAN_RE = re.compile(r"[IVXLC]{1,5}")
 _ACRONYM_PLURAL_RE = re.compile(r"([A-Z]{2,})s")
 _APOSTROPHES = "'’ʼ`"
 _CONTRACTIONS = frozenset({"s", "t", "re", "ll", "ve", "d", "m"})
-_OPENERS = "\"'“”„‘’‚«»‹›([{*•·-–—/|…#>"
+_OPENERS = "\"'“”„‘’‚«»‹›([{*•·-–—/|…#>¿¡"
 _QUOTES = "\"“”„‘‚«»‹›'"
 _ENDERS = ".!?:;…"
 
