@@ -169,3 +169,17 @@ def test_spanish_inverted_marks_open_a_sentence():
 
     assert check_names("How could you do it?", "¿ Cómo ha podido hacerlo ?", "en", "es") == []
     assert check_names("Already they were in town.", "Ya estaban en la villa.", "en", "es") == []
+
+
+def test_chinese_full_width_marks_decades_and_times():
+    cases = [("Bezos has cashed in less than $25 million worth of his stock.", "贝索斯只兑现了不到2，500万美元的股票。"),
+             ("He watched from 7:30 a.m. to 10:00 p.m.", "他从早上7：30观察到晚上10：00。"),
+             ("Radicals acted so during the late 1960s.", "20世纪60年代末，激进主义者曾扬言。")]
+    for en, zh in cases:
+        assert check_numbers(en, zh, "en", "zh") == [], en
+        assert check_numbers(zh, en, "zh", "en") == [], zh
+
+
+def test_a_heading_that_is_only_a_roman_numeral():
+    assert check_numbers("CHAPTER 3", "III", "en", "fr") == []
+    assert [i.check for i in check_numbers("CHAPTER 4", "III", "en", "fr")] == ["number-mismatch"]

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -422,7 +423,7 @@ def _roman(m: re.Match, text: str, own: _LocaleData) -> _Item | None:
     if roman == "I" and own.lang == "en":
         if not name or _SENTENCE_START_RE.search(before[:name.start(1)]) or not _AFTER_EN_I_RE.match(after):
             return None
-    elif not name and not after.startswith("."):
+    elif not name and not after.startswith(".") and text.strip(" .") != roman:  # a heading "III"
         return None
     keys = {("n", Decimal(value))}
     if _CENTURY_RE.match(text, m.end()):
@@ -601,7 +602,8 @@ _CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CJK_BIG = {"万": 10_000, "亿": 100_000_000}
 _CJK_CHAR_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _CJK_NUMERAL_RE = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
-_CJK_DIGITS_RE = re.compile(r"(\d+(?:\.\d+)?)\s*([万亿]?)")
+_CJK_DIGITS_RE = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*([万亿]?)")
+_CJK_DECADE_RE = re.compile(r"(?<!\d)(\d0)年代")
 
 
 def _cjk_numeral(run: str) -> int:
@@ -627,8 +629,11 @@ def _cjk_values(text: str) -> Counter:
     (1860年, 10%), scaled by 万 and 亿 (85万 = 850,000, 3.5亿 = 350,000,000), and numerals in
     characters (十八大 = 18, 五千多年 = 5000)."""
     found: Counter = Counter()
+    text = unicodedata.normalize("NFKC", text)  # full-width digits and marks: ２，５００ = 2,500, 7：30
+    for m in _CJK_DECADE_RE.finditer(text):  # 60年代: the sixties
+        found.update(Decimal(century + int(m.group(1))) for century in (1900, 2000))
     for m in _CJK_DIGITS_RE.finditer(text):
-        value = Decimal(m.group(1)) * _CJK_BIG.get(m.group(2), 1)
+        value = Decimal(m.group(1).replace(",", "")) * _CJK_BIG.get(m.group(2), 1)
         found[value.normalize() if value != value.to_integral() else value.to_integral()] += 1
     for m in _CJK_NUMERAL_RE.finditer(text):
         found[Decimal(_cjk_numeral(m.group()))] += 1
@@ -658,8 +663,10 @@ def check_numbers(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issu
     s_data, t_data = _locale_data(src_lang), _locale_data(tgt_lang)
     found: dict[Side, list[_Item]] = {"src": _extract(src, s_data, t_data), "tgt": _extract(tgt, t_data, s_data)}
     for side, data in (("src", s_data), ("tgt", t_data)):
-        if data.lang in _CJK_LANGS:  # 1860年 is no identifier: that side is read by _cjk_values
-            found[side] = [a for a in found[side] if not _CJK_CHAR_RE.search(a.text)]
+        if data.lang in _CJK_LANGS:
+            # digits there stand glued to characters and full-width marks (1860年, 10：00): that
+            # side is read by _cjk_values, to account for the other side's numbers
+            found[side] = [a for a in found[side] if a.kind == "word"]
     digits: dict[Side, list[_Item]] = {side: [a for a in items if a.kind != "word"] for side, items in found.items()}
     if not digits["src"] and not digits["tgt"]:
         return []
@@ -689,11 +696,18 @@ def check_numbers(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issu
         other_lang = (t_data if other == "tgt" else s_data).lang
         cjk = other_lang in _CJK_LANGS  # there, digits stand glued to characters: read them all
         leftover = [a for a in digits[side] if not a.used and (a.kind == "num" and (cjk or not a.percent)
-                                                               or (cjk and a.kind == "date"))]
+                                                               or (cjk and a.kind in ("date", "time")))]
         if leftover:
             spelled = _spelled_values(tgt if other == "tgt" else src, other_lang)
             for a in leftover:
-                wanted = [Decimal(v) for v in a.date if v is not None] if a.kind == "date" else [a.value]
+                if a.kind == "date":
+                    wanted = [Decimal(v) for v in a.date if v is not None]
+                elif a.kind == "time":
+                    ((_, hour, minute),) = a.keys
+                    hour = hour if spelled[Decimal(hour)] > 0 else (hour % 12 or 12)  # 22:00 / 晚上10：00
+                    wanted = [Decimal(hour), Decimal(minute)] if minute else [Decimal(hour)]
+                else:
+                    wanted = [a.value]
                 if all(spelled[v] > 0 for v in wanted):
                     for v in wanted:
                         spelled[v] -= 1
