@@ -487,3 +487,15 @@ def test_samples_agree_with_translate_toolkit(name: str) -> None:
             assert (a.src_text(bead), a.tgt_text(bead)) == theirs
             compared += 1
     assert compared >= 1 or name == "okapi_header_with_prop_and_note.tmx"
+
+
+def test_csv_texts_are_normalised_like_every_input(tmp_path: Path) -> None:
+    """Controls and terminal escapes in a CSV cell go, as they do from a .txt file: the
+    findings, the report and a re-exported TMX carry the same clean text."""
+    path = tmp_path / "dirty.csv"
+    path.write_text("document,bead,shape,score,src_ids,tgt_ids,src_text,tgt_text\r\n"
+                    "d,0,1:1,0.9,0,0,\"Red \x1b[31malert\x1b[0m\x00 now.\",\"Roter\x07 Alarm jetzt.\"\r\n",
+                    encoding="utf-8", newline="")
+    (alignment,) = read_translation_memory(path)
+    assert [s.text for s in alignment.src] == ["Red alert now."]
+    assert [t.text for t in alignment.tgt] == ["Roter Alarm jetzt."]

@@ -87,6 +87,7 @@ from lxml import etree
 from .errors import AlignError
 from .read import read_bytes
 from .model import Alignment, Bead, Sentence
+from .textio import normalise
 
 __all__ = ["read_translation_memory", "skipped_units", "TMX_EXTENSIONS", "CSV_EXTENSIONS"]
 
@@ -160,7 +161,8 @@ def _is_tmx(path: Path, data: bytes) -> bool:
 
 
 def _normalise(text: str) -> str:
-    return " ".join(text.split())
+    """As every reader: controls and terminal escapes out (textio.normalise), then one space."""
+    return " ".join(normalise(text).split())
 
 
 @lru_cache(maxsize=1024)
