@@ -585,3 +585,19 @@ def test_browser_thousand_beads(browser, tmp_path, artifacts):
         print(f"1000 beads: {size / 1e6:.2f} MB, filter {ms:.1f} ms, only {ms_only:.1f} ms")
     finally:
         page.close()
+
+
+def test_every_doubtful_row_says_why(small_report):
+    """A row coloured mid or low shows its findings or, without any, why it is coloured so."""
+    _, _, _, doc = small_report
+    for row in rows_of(doc):
+        band = next(c for c in row.get("class").split() if c.startswith("c-"))
+        has_findings = bool(row.xpath('.//ul[@class="findings"]/li'))
+        why = row.xpath('.//p[@class="why"]/text()')
+        if band in ("c-mid", "c-low") and not has_findings:
+            pair = row.get("data-shape") not in ("1:0", "0:1")
+            assert why == ["unusual pair: low similarity" if pair
+                           else "uncertain: this sentence may have a counterpart nearby"]
+        else:
+            assert why == []
+    assert doc.xpath('//p[@class="why"]'), "the small report has a doubtful row without findings"

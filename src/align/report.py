@@ -101,6 +101,16 @@ def _sev_class(severity: str) -> str:
     return f"sev-{severity}" if severity in _SEV_RANK else "sev-other"
 
 
+LOW_BANDS = frozenset({"c-mid", "c-low"})  # rows coloured as doubtful
+
+
+def _why_low(bead) -> str:
+    """The line a doubtful row with no finding shows."""
+    if bead.is_pair:
+        return "unusual pair: low similarity"
+    return "uncertain: this sentence may have a counterpart nearby"
+
+
 def _band(score: float) -> tuple[str, str]:
     for lower, cls, label in CONFIDENCE_BANDS:
         if score >= lower:
@@ -291,6 +301,8 @@ def _table(alignment: Alignment, findings: list[Finding], per_bead: dict[int, li
                               tgt_lang, "target", alignment.src_lang)
         fs = "".join(_finding_item(i, f) for i, f in mine)
         fs = f"<ul class=\"findings\">{fs}</ul>" if fs else ""
+        if not fs and band in LOW_BANDS:  # a row coloured as doubtful always says why
+            fs = f"<p class=\"why\">{_e(_why_low(bead))}</p>"
         out.append(
             f"<tr id=\"b{k}\" class=\"{' '.join(classes)}\" data-bead=\"{k}\" data-shape=\"{bead.shape}\" "
             f"data-score=\"{bead.score:.4f}\" data-n=\"{len(ids)}\">"
@@ -419,7 +431,7 @@ table.counts{border-collapse:collapse;font-variant-numeric:tabular-nums}
 .counts .total,.counts tfoot td,.counts tfoot th{font-weight:600}
 #doc-findings{border:1px solid var(--line);border-radius:6px;padding:10px 14px;margin-bottom:14px;
 background:var(--bg)}
-ul.findings{list-style:none;margin:0;padding:0}
+ul.findings{list-style:none;margin:0;padding:0}p.why{margin:0;color:#6b5a00;font-size:.9em}
 .finding{margin:0 0 5px;line-height:1.35}
 .finding:last-child{margin-bottom:0}
 .finding.off{opacity:.35}
