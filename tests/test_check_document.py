@@ -15,6 +15,11 @@ def document(pairs: list[tuple[str, str]], src_lang: str = "en", tgt_lang: str =
     return Alignment("doc", src_lang, tgt_lang, src, tgt, [Bead((i,), (i,), 0.9) for i in range(len(pairs))])
 
 
+def assert_no_number_findings_both_ways(src: str, tgt: str, src_lang: str, tgt_lang: str) -> None:
+    assert check_numbers(src, tgt, src_lang, tgt_lang) == [], (src, tgt)
+    assert check_numbers(tgt, src, tgt_lang, src_lang) == [], (tgt, src)
+
+
 def checks_of(findings, check: str) -> list:
     return [f for f in findings if f.check == check]
 
@@ -25,9 +30,8 @@ def test_spelled_out_thousands_match_digits_both_ways():
     cases = [("The regiment was made up of 2,000 men.", "El regimiento se componía de dos mil hombres.", "en", "es"),
              ("Il avait quatre mille deux cents soldats.", "He had 4,200 soldiers.", "fr", "en"),
              ("Thirty-nine people came to the meeting.", "39 Menschen kamen zu der Versammlung.", "en", "de")]
-    for src, tgt, sl, tl in cases:
-        assert check_numbers(src, tgt, sl, tl) == [], (src, tgt)
-        assert check_numbers(tgt, src, tl, sl) == [], (tgt, src)
+    for case in cases:
+        assert_no_number_findings_both_ways(*case)
 
 
 def test_a_changed_spelled_out_number_is_still_found():
@@ -132,8 +136,7 @@ def test_chinese_numbers_match_both_ways():
              ("Over 5,000 years of civilisation.", "在五千多年的文明发展历程中。"),
              ("November 15, 2012", "（2012年11月15日）")]
     for en, zh in cases:
-        assert check_numbers(en, zh, "en", "zh") == [], en
-        assert check_numbers(zh, en, "zh", "en") == [], zh
+        assert_no_number_findings_both_ways(en, zh, "en", "zh")
 
 
 def test_a_changed_number_against_chinese_is_found():
@@ -176,8 +179,7 @@ def test_chinese_full_width_marks_decades_and_times():
              ("He watched from 7:30 a.m. to 10:00 p.m.", "他从早上7：30观察到晚上10：00。"),
              ("Radicals acted so during the late 1960s.", "20世纪60年代末，激进主义者曾扬言。")]
     for en, zh in cases:
-        assert check_numbers(en, zh, "en", "zh") == [], en
-        assert check_numbers(zh, en, "zh", "en") == [], zh
+        assert_no_number_findings_both_ways(en, zh, "en", "zh")
 
 
 def test_a_heading_that_is_only_a_roman_numeral():

@@ -400,6 +400,11 @@ def iter_unit(aligner, jobs: list[tuple[PairJob, str]], out_dir: Path, settings:
         yield result
 
 
+def _failed(unit: list[tuple[PairJob, str]], reason: str) -> list[PairResult]:
+    """Every pair of a group that could not run, failed with one reason."""
+    return [PairResult(job.name, key, False, reason, str(job.src), str(job.tgt)) for job, key in unit]
+
+
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, AlignError):
         return str(exc)
@@ -696,9 +701,7 @@ def _execute(aligner, units: list[list[tuple[PairJob, str]]], out_dir: Path, set
                 try:
                     results = future.result()
                 except Exception as exc:  # noqa: BLE001 - a worker that died (killed, out of memory)
-                    reason = f"worker process failed ({type(exc).__name__}: {exc})"
-                    results = [PairResult(job.name, key, False, reason, str(job.src), str(job.tgt))
-                               for job, key in futures[future]]
+                    results = _failed(futures[future], f"worker process failed ({type(exc).__name__}: {exc})")
                 yield from results
         pool.shutdown()
     except BaseException:
@@ -746,8 +749,7 @@ def _execute_ray(aligner, units: list[list[tuple[PairJob, str]]], out_dir: Path,
             try:
                 results = ray.get(ready[0])
             except Exception as exc:  # noqa: BLE001 - an actor that died
-                results = [PairResult(job.name, key, False, f"Ray worker failed ({type(exc).__name__}: {exc})",
-                                      str(job.src), str(job.tgt)) for job, key in unit]
+                results = _failed(unit, f"Ray worker failed ({type(exc).__name__}: {exc})")
             if queue:
                 next_unit = queue.pop()
                 running[worker.run.remote(next_unit, out_dir, settings)] = (worker, next_unit)

@@ -23,13 +23,12 @@ from pathlib import Path
 
 from lxml import etree
 
-from .export import (CSV_COLUMNS, ExportOptions, _tmx_date, csv_row, jsonl_record, langs_of, tmx_header,
-                     tmx_unit)
+from .export import (CORPUS_FORMATS, CSV_COLUMNS, ExportOptions, _tmx_date, csv_row, jsonl_record, langs_of,
+                     tmx_header, tmx_unit)
 from .model import Alignment
 from .naming import output_path
 
 COMBINED_STEM = "corpus"
-CORPUS_FORMATS = ("tmx", "csv", "jsonl")
 
 
 @dataclass(frozen=True)

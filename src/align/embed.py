@@ -230,9 +230,13 @@ class CachedEncoder:
         return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
 
 
+def _cache_path(cache_dir: Path | None) -> Path:
+    return Path(cache_dir or default_cache_dir()) / CACHE_FILE
+
+
 def cache_info(cache_dir: Path | None = None) -> dict:
     """Where the cache is, its size on disk and its entries per encoder."""
-    path = Path(cache_dir or default_cache_dir()) / CACHE_FILE
+    path = _cache_path(cache_dir)
     info: dict = {"path": str(path), "bytes": 0, "encoders": {}}
     if not path.exists():
         return info
@@ -247,7 +251,7 @@ def cache_info(cache_dir: Path | None = None) -> dict:
 
 def clear_cache(cache_dir: Path | None = None, encoder: str | None = None) -> int:
     """Delete the cached embeddings (of one encoder, or all); returns how many were removed."""
-    path = Path(cache_dir or default_cache_dir()) / CACHE_FILE
+    path = _cache_path(cache_dir)
     if not path.exists():
         return 0
     db = _open_cache(path)

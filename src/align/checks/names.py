@@ -66,7 +66,7 @@ _MAX_PHRASE = 6
 # ---------------------------------------------------------------------------------------------
 # word lists
 
-# Capitalised words that are no names in English or French (fold forms, no diacritics).
+# Capitalised words that are no names in English, French or Spanish, and honorifics (fold forms, no diacritics).
 _STOP = frozenset("""
 a an the and or but nor of in on at to for with by from as is are was were be been being am
 it its it's this that these those there here he she we they you i me my mine our ours your
