@@ -36,9 +36,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
+from typing import Any
 
 import numpy as np
-
+from numpy.typing import ArrayLike
 
 BEAD_TYPES: tuple[tuple[int, int], ...] = (
     (1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (2, 3), (3, 2), (1, 4), (4, 1),
@@ -100,30 +101,34 @@ class AlignerConfig:
     margin_window: int = 256
     chunk_rows: int = 512
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The settings that shape the result (for recording in outputs)."""
         skip = {"bead_types", "full_cells", "chunk_rows"}
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self).items() if k not in skip}
 
 
-@dataclass
+@dataclass(init=False)
 class SideFeatures:
-    """What the aligner needs of one side: embeddings, lengths and structure."""
+    """What the aligner needs of one side: embeddings, lengths and structure (whatever is not
+    given is filled in: one paragraph, no headings, no notes, no marks)."""
 
     emb: np.ndarray  # (n, d) float32, L2-normalised
     lengths: np.ndarray  # (n,) characters
-    paragraph: np.ndarray | None = None  # (n,) block ids
-    heading: np.ndarray | None = None  # (n,) bool
-    standalone: np.ndarray | None = None  # (n,) bool: never paired (a translator's note)
-    marks: np.ndarray | None = None  # (n, K) counts of language-neutral marks (`mark_counts`)
+    paragraph: np.ndarray  # (n,) block ids
+    heading: np.ndarray  # (n,) bool
+    standalone: np.ndarray  # (n,) bool: never paired (a translator's note)
+    marks: np.ndarray  # (n, K) counts of language-neutral marks (`mark_counts`)
 
-    def __post_init__(self) -> None:
-        n = len(self.emb)
-        self.marks = np.zeros((n, 0), np.int32) if self.marks is None else np.asarray(self.marks, np.int32)
-        self.standalone = np.zeros(n, bool) if self.standalone is None else np.asarray(self.standalone, bool)
-        self.lengths = np.asarray(self.lengths, dtype=np.float64)
-        self.paragraph = np.zeros(n, np.int64) if self.paragraph is None else np.asarray(self.paragraph)
-        self.heading = np.zeros(n, bool) if self.heading is None else np.asarray(self.heading, bool)
+    def __init__(self, emb: np.ndarray, lengths: ArrayLike, paragraph: ArrayLike | None = None,
+                 heading: ArrayLike | None = None, standalone: ArrayLike | None = None,
+                 marks: ArrayLike | None = None) -> None:
+        n = len(emb)
+        self.emb = emb
+        self.lengths = np.asarray(lengths, dtype=np.float64)
+        self.paragraph = np.zeros(n, np.int64) if paragraph is None else np.asarray(paragraph)
+        self.heading = np.zeros(n, bool) if heading is None else np.asarray(heading, bool)
+        self.standalone = np.zeros(n, bool) if standalone is None else np.asarray(standalone, bool)
+        self.marks = np.zeros((n, 0), np.int32) if marks is None else np.asarray(marks, np.int32)
 
 
 @dataclass
@@ -138,14 +143,15 @@ class DocumentModel:
     length_sigma: float  # spread of the log length ratio of true pairs
     length_null: float  # spread of the log length ratio of unrelated pairs
     anchors: int
+    # Each side's hubness (`_neighbourhood`).
+    margins: tuple[np.ndarray, np.ndarray] = field(repr=False)
+    # The two sides as the model saw them (centred): whatever scores beads with this model
+    # (confidence, local margins) must use these, not the encoder's raw embeddings.
+    sides: tuple[SideFeatures, SideFeatures] = field(repr=False)
     # Marks: LLR of (source count, target count), both capped at MARK_CAP, for the classes
     # that say something in this document (`mark_classes`, columns of SideFeatures.marks).
     mark_table: np.ndarray | None = field(repr=False, default=None)  # (K', MARK_CAP+1, MARK_CAP+1)
     mark_classes: np.ndarray | None = field(repr=False, default=None)
-    margins: tuple[np.ndarray, np.ndarray] = field(repr=False, default=None)
-    # The two sides as the model saw them (centred): whatever scores beads with this model
-    # (confidence, local margins) must use these, not the encoder's raw embeddings.
-    sides: tuple[SideFeatures, SideFeatures] = field(repr=False, default=None)
     # The anchors themselves (source ids, target ids), for `translation_evidence`.
     anchor_pairs: tuple[np.ndarray, np.ndarray] | None = field(repr=False, default=None)
 
@@ -167,7 +173,7 @@ class DocumentModel:
         di = np.sign(ai[:, None] - ai[None, :])
         dj = np.sign(aj[:, None] - aj[None, :])
         tau = float((di * dj).sum()) / (k * (k - 1))
-        return int(len(self.anchor_pairs[0])), tau
+        return len(self.anchor_pairs[0]), tau
 
     def summary(self) -> dict[str, float]:
         return {"anchors": self.anchors, "pair_median": round(self.pair_median, 4),
@@ -220,7 +226,7 @@ class _SpanStats:
             self.length[a] = np.full(n + 1, np.nan)
             self.length[a][a:] = clen[a:] - clen[:-a] + (a - 1) if n >= a else []
             cross = np.zeros(n + 1, bool)
-            if n >= a and a > 1:
+            if n >= a > 1:
                 cross[a:] = par[a - 1:] != par[: n - a + 1]
             self.crosses_paragraph[a] = cross
             hh = np.zeros(n + 1, np.int64)
@@ -259,11 +265,12 @@ _MARK_MIN_LLR = 0.05  # a class whose table stays below this everywhere is left 
 def _mark_llr(cs: np.ndarray, ct: np.ndarray, model: DocumentModel) -> np.ndarray:
     """The marks' LLR of span counts cs (n, K) against ct (n, K)."""
     side = MARK_CAP + 1
-    total = None
+    total = np.zeros(cs.shape[:-1])
+    if model.mark_table is None or model.mark_classes is None:
+        return total
     for slot, c in enumerate(model.mark_classes):
         code = np.minimum(cs[..., c], MARK_CAP) * side + np.minimum(ct[..., c], MARK_CAP)
-        value = np.take(model.mark_table[slot].ravel(), code)
-        total = value if total is None else total + value
+        total = total + np.take(model.mark_table[slot].ravel(), code)
     return total
 
 
@@ -291,7 +298,8 @@ def _ranked_mean(top: np.ndarray, skip: int) -> np.ndarray:
     """Mean over ranks skip.. of sorted top values (rows), ignoring -inf padding."""
     kept = top[:, skip:]
     finite = np.isfinite(kept)
-    return np.where(finite, kept, 0.0).sum(axis=1) / np.maximum(finite.sum(axis=1), 1)
+    out: np.ndarray = np.where(finite, kept, 0.0).sum(axis=1) / np.maximum(finite.sum(axis=1), 1)
+    return out
 
 
 def _robust_spread(x: np.ndarray, centre: float) -> float:
@@ -416,8 +424,9 @@ def fit_model(src: SideFeatures, tgt: SideFeatures, ai: np.ndarray, aj: np.ndarr
     nj = np.concatenate([y for _, y in null_ij]) if null_ij else np.zeros(0, np.int64)
     table, mark_classes = _fit_marks(src, tgt, (ai, aj), (ni, nj), config)
     return DocumentModel(scale, midpoint, pair_median, null_median, ratio, sigma,
-                         max(spread_null, 1.5 * sigma), k, table, mark_classes, (hub_s, hub_t), (src, tgt),
-                         (np.asarray(ai), np.asarray(aj)))
+                         max(spread_null, 1.5 * sigma), k, margins=(hub_s, hub_t), sides=(src, tgt),
+                         mark_table=table, mark_classes=mark_classes,
+                         anchor_pairs=(np.asarray(ai), np.asarray(aj)))
 
 
 def _fit_marks(src: SideFeatures, tgt: SideFeatures, anchors: tuple[np.ndarray, np.ndarray],
@@ -486,7 +495,7 @@ class _BandAligner:
         # Capped mark counts of every span ending at each position, class-major (int16);
         # source codes premultiplied by the table's row size, so a lookup is one addition.
         classes = self.model.mark_classes
-        self.mark_codes: tuple[dict, dict] = ({}, {})
+        self.mark_codes: tuple[dict[int, np.ndarray], dict[int, np.ndarray]] = ({}, {})
         if classes is not None:
             for side, codes, lengths, scale in ((src, self.mark_codes[0], range(1, self.max_a + 1), MARK_CAP + 1),
                                                 (tgt, self.mark_codes[1], range(1, self.max_b + 1), 1)):
@@ -693,7 +702,8 @@ class _BandAligner:
             back[rows] = type_ids[scores.argmax(axis=1)]
         return self._trace(DM, DX, DY, back, free_ends)
 
-    def _trace(self, DM, DX, DY, back, free_ends: bool = False) -> list[tuple[int, int, int, int]]:
+    def _trace(self, DM: np.ndarray, DX: np.ndarray, DY: np.ndarray, back: np.ndarray,
+               free_ends: bool = False) -> list[tuple[int, int, int, int]]:
         i, j, lo, W = self.n, self.m, self.lo, self.width
         tail: list[tuple[int, int, int, int]] = []
         if free_ends:
@@ -709,7 +719,7 @@ class _BandAligner:
         open_, ext = self.cfg.skip_open, self.cfg.skip_extend
 
         def cell(r: int, c: int) -> int:
-            return r * W + c - lo[r]
+            return r * W + c - int(lo[r])
 
         def first_best(values: tuple[float, float, float]) -> int:
             return 0 if values[0] >= max(values[1], values[2]) else (1 if values[1] >= values[2] else 2)
@@ -743,13 +753,15 @@ class _BandAligner:
         return path + tail
 
 
-def _structure_penalty(config: AlignerConfig, a, b, crosses, src_headings, tgt_headings, standalone):
+def _structure_penalty(config: AlignerConfig, a: int | np.ndarray, b: int | np.ndarray, crosses: np.ndarray,
+                       src_headings: np.ndarray, tgt_headings: np.ndarray, standalone: np.ndarray) -> np.ndarray:
     """What a bead of a source and b target sentences pays for the text's structure: crossing a
     paragraph boundary, a heading paired with body text or merged, a translator's note paired."""
     heading_bad = (((src_headings > 0) != (tgt_headings > 0)) | (src_headings > 1) | (tgt_headings > 1)
                    | ((src_headings > 0) & ((a > 1) | (b > 1))))
-    return (config.paragraph_penalty * crosses + config.heading_penalty * heading_bad
-            + config.standalone_penalty * standalone)
+    penalty: np.ndarray = (config.paragraph_penalty * crosses + config.heading_penalty * heading_bad
+                           + config.standalone_penalty * standalone)
+    return penalty
 
 
 def _length_llr(ls: np.ndarray, lt: np.ndarray, rho: np.ndarray, model: DocumentModel,
@@ -759,7 +771,8 @@ def _length_llr(ls: np.ndarray, lt: np.ndarray, rho: np.ndarray, model: Document
     z_pair = deviation / model.length_sigma
     z_null = deviation / model.length_null
     llr = -0.5 * (z_pair * z_pair - z_null * z_null) + np.log(model.length_null / model.length_sigma)
-    return np.maximum(llr, -config.length_cap)
+    out: np.ndarray = np.maximum(llr, -config.length_cap)
+    return out
 
 
 def _pool(side: SideFeatures, size: int) -> SideFeatures:
@@ -1019,7 +1032,7 @@ class _BeadScorer:
         self.allowed = {ab for ab in config.bead_types if ab[0] and ab[1]}
         self.mk_s, self.mk_t = _prefix(src.marks), _prefix(tgt.marks)
 
-    def pairs(self, i0, i1, j0, j1) -> np.ndarray:
+    def pairs(self, i0: ArrayLike, i1: ArrayLike, j0: ArrayLike, j1: ArrayLike) -> np.ndarray:
         """Scores of pair beads [i0, i1) x [j0, j1) (arrays); -inf for shapes not allowed."""
         cfg, model = self.cfg, self.model
         i0, i1, j0, j1 = (np.asarray(x, np.int64) for x in (i0, i1, j0, j1))
@@ -1103,7 +1116,7 @@ def _alternatives(spans: list[Span], b: int) -> Iterator[tuple[list[int], list[S
 
 
 def local_margins(beads: list[tuple[tuple[int, ...], tuple[int, ...]]], model: DocumentModel,
-                  config: AlignerConfig, scorer: "_BeadScorer | None" = None) -> np.ndarray:
+                  config: AlignerConfig, scorer: _BeadScorer | None = None) -> np.ndarray:
     """For every bead, how much better (nats) the alignment is with it than with the best
     local alternative: a boundary moved by one sentence (to or from a neighbouring bead, or
     into a run of unmatched sentences), the bead merged with a neighbour, split in two, or
