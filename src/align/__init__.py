@@ -18,8 +18,8 @@ from .model import Alignment, Bead, Finding, Sentence
 from .pipeline import Aligner, align_folder, find_pairs, write_outputs
 
 __all__ = [
-    "Aligner", "AlignerConfig", "AlignError", "Alignment", "Bead", "Encoder", "Finding", "Sentence",
-    "align_files", "align_folder", "align_sentences", "align_texts", "encoders", "find_pairs",
-    "make_encoder", "register_encoder", "write_corpus", "write_csv", "write_jsonl", "write_outputs",
-    "write_tmx", "__version__",
+    "AlignError", "Aligner", "AlignerConfig", "Alignment", "Bead", "Encoder", "Finding", "Sentence",
+    "__version__", "align_files", "align_folder", "align_sentences", "align_texts", "encoders",
+    "find_pairs", "make_encoder", "register_encoder", "write_corpus", "write_csv", "write_jsonl",
+    "write_outputs", "write_tmx",
 ]

@@ -20,7 +20,7 @@ from pathlib import Path
 from .aligner import AlignerConfig
 from .embed import Encoder, make_encoder
 from .errors import AlignError
-from .export import EXPORTERS, CORPUS_FORMATS, ExportOptions, render, emit
+from .export import CORPUS_FORMATS, EXPORTERS, ExportOptions, emit, render
 from .model import Alignment, Sentence
 from .pipeline import Aligner, default_name
 from .read import document_from_text

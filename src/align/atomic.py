@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from .errors import AlignError
 
@@ -20,7 +20,7 @@ def _umask() -> int:
 
 
 @contextmanager
-def atomic_writer(path: Path, mode: str = "w") -> Iterator[IO]:
+def atomic_writer(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
     """Open a temporary file beside `path`; on success rename it over `path`, else delete it."""
     path = Path(path)
     try:
@@ -29,9 +29,9 @@ def atomic_writer(path: Path, mode: str = "w") -> Iterator[IO]:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; give the mode a plain open() would
     except OSError as exc:
         raise AlignError(path.parent, f"cannot write output folder ({exc.strerror or exc})") from None
-    kwargs = {"encoding": "utf-8", "newline": ""} if "b" not in mode else {}
+    encoding, newline = (None, None) if "b" in mode else ("utf-8", "")
     try:
-        with os.fdopen(fd, mode, **kwargs) as handle:
+        with os.fdopen(fd, mode, encoding=encoding, newline=newline) as handle:
             yield handle
         os.replace(tmp, path)
     except BaseException:

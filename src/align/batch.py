@@ -35,6 +35,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from . import __version__
 from .atomic import atomic_writer, staged_set
@@ -45,6 +46,12 @@ from .export import ExportOptions
 from .model import Alignment, Bead, Finding, Sentence
 from .naming import output_path, safe_name
 from .read import SUPPORTED_EXTENSIONS
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
+    from typing_extensions import Self
+
+    from .pipeline import Aligner
 
 STATE_DIR = ".align-batch"
 FAILURE_FIELDS = ("name", "src", "tgt", "reason")
@@ -184,7 +191,8 @@ def plan_manifest(manifest: str | Path, src_lang: str, tgt_lang: str) -> BatchPl
         raise AlignError(label, f"manifest column '{unknown[0]}' is unknown; the columns are "
                                 f"{', '.join(MANIFEST_COLUMNS)}")
     reader.fieldnames = columns
-    jobs, failures = [], []
+    jobs: list[PairJob] = []
+    failures: list[Failure] = []
     for line, row in enumerate(reader, start=2):
         row = {k: (v or "").strip() for k, v in row.items() if k is not None}
         if not row.get("src") and not row.get("tgt"):
@@ -240,7 +248,7 @@ class BatchSettings:
     address: str | None = None  # Ray: the cluster to join (default: start a local one)
 
 
-def settings_digest(aligner, settings: BatchSettings) -> str:
+def settings_digest(aligner: Aligner, settings: BatchSettings) -> str:
     """Everything that shapes one pair's outputs, as a digest."""
     srx = aligner.segmenter.srx
     srx_digest = _file_digest(Path(srx)) if srx else None
@@ -301,7 +309,7 @@ def record_path(out_dir: Path, stem: str) -> Path:
     return output_path(Path(out_dir) / STATE_DIR / "pairs", stem, ".json")
 
 
-def pair_record(alignment: Alignment, key: str, findings: list[Finding]) -> dict:
+def pair_record(alignment: Alignment, key: str, findings: list[Finding]) -> dict[str, Any]:
     """A pair's result, compact (text and beads, no embeddings): what the combined files and
     the batch-level checks are built from."""
     from .check import finding_record
@@ -317,7 +325,7 @@ def pair_record(alignment: Alignment, key: str, findings: list[Finding]) -> dict
     }
 
 
-def alignment_from_record(record: dict) -> Alignment:
+def alignment_from_record(record: dict[str, Any]) -> Alignment:
     sentences = [[Sentence(i, text, paragraph, bool(heading)) for i, (text, paragraph, heading)
                   in enumerate(record[side])] for side in ("src", "tgt")]
     return Alignment(record["name"], record["src_lang"], record["tgt_lang"], sentences[0], sentences[1],
@@ -326,9 +334,10 @@ def alignment_from_record(record: dict) -> Alignment:
                      Path(record["tgt_path"]) if record["tgt_path"] else None, dict(record["meta"]))
 
 
-def load_record(out_dir: Path, stem: str) -> dict:
+def load_record(out_dir: Path, stem: str) -> dict[str, Any]:
     with open(record_path(out_dir, stem), encoding="utf-8") as handle:
-        return json.load(handle)
+        record: dict[str, Any] = json.load(handle)
+    return record
 
 
 def load_alignment(out_dir: str | Path, name: str) -> Alignment:
@@ -341,13 +350,13 @@ def load_alignment(out_dir: str | Path, name: str) -> Alignment:
 
 # ---- the work of one group of pairs (in a worker, or in-process) ---------------------------
 
-def run_unit(aligner, jobs: list[tuple[PairJob, str]], out_dir: Path, settings: BatchSettings) -> list[PairResult]:
+def run_unit(aligner: Aligner, jobs: list[tuple[PairJob, str]], out_dir: Path, settings: BatchSettings) -> list[PairResult]:
     """`iter_unit`'s results, in the order of `jobs`."""
     results = {result.name: result for result in iter_unit(aligner, jobs, out_dir, settings)}
     return [results[job.name] for job, _ in jobs]
 
 
-def iter_unit(aligner, jobs: list[tuple[PairJob, str]], out_dir: Path, settings: BatchSettings
+def iter_unit(aligner: Aligner, jobs: list[tuple[PairJob, str]], out_dir: Path, settings: BatchSettings
               ) -> Iterator[PairResult]:
     """Align a small group of pairs: read and segment them all, encode every sentence in one
     call (the encoder sees a large batch), then align, check and write each pair's files and
@@ -381,6 +390,7 @@ def iter_unit(aligner, jobs: list[tuple[PairJob, str]], out_dir: Path, settings:
     offset = 0
     report = [f for f in settings.formats if f in REPORT_FORMATS]
     for job, base, pair_aligner, src_doc, src, tgt_doc, tgt in prepared:
+        assert vectors is not None  # encoded, or nothing is left prepared
         src_emb = vectors[offset:offset + len(src)]
         tgt_emb = vectors[offset + len(src):offset + len(src) + len(tgt)]
         offset += len(src) + len(tgt)
@@ -413,10 +423,10 @@ def _reason(exc: BaseException) -> str:
     return f"internal error: {type(exc).__name__}: {exc}"
 
 
-_WORKER: dict = {}
+_WORKER: dict[str, Aligner] = {}
 
 
-def _worker_init(aligner, threads: int) -> None:
+def _worker_init(aligner: Aligner, threads: int) -> None:
     from threadpoolctl import threadpool_limits
 
     # SIGTERM (the batch stopping) unwinds like Ctrl-C, so a pair's staging folder is removed.
@@ -438,6 +448,7 @@ def _watch_parent() -> None:
     parent = os.getppid()
 
     main = threading.main_thread().ident
+    assert main is not None  # set once a thread has started, as the main thread has
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -478,7 +489,7 @@ def group_jobs(jobs: list[tuple[PairJob, str]], workers: int) -> list[list[tuple
 # ---- progress -----------------------------------------------------------------------------
 
 def _duration(seconds: float) -> str:
-    seconds = int(round(seconds))
+    seconds = round(seconds)
     if seconds >= 3600:
         return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
     if seconds >= 60:
@@ -490,14 +501,14 @@ class Progress:
     """A live bar on a terminal (tqdm); elsewhere one plain line every `interval` seconds and
     one at the end; nothing when quiet."""
 
-    def __init__(self, total: int, done: int, quiet: bool, interval: float = 5.0, stream=None) -> None:
+    def __init__(self, total: int, done: int, quiet: bool, interval: float = 5.0, stream: TextIO | None = None) -> None:
         self.stream = stream if stream is not None else sys.stderr
         self.total, self.done, self.failed, self.sentences = total, done, 0, 0
         self.first = done
         self.interval = interval
         self.start = self.last = time.monotonic()
         self.quiet = quiet
-        self.bar = None
+        self.bar: tqdm[Any] | None = None
         if not quiet and getattr(self.stream, "isatty", lambda: False)():
             from tqdm import tqdm
 
@@ -543,12 +554,12 @@ class BatchState:
         self.folder = Path(out_dir) / STATE_DIR
         self.path = self.folder / "state.jsonl"
         self.final_path = self.folder / "final.json"
-        self._lock = None
+        self._lock: IO[str] | None = None
 
     def lock(self) -> None:
         """One batch at a time per output folder."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        self._lock = open(self.folder / "lock", "w")
+        self._lock = open(self.folder / "lock", "w")  # noqa: SIM115 - kept open: the lock lasts while it is
         try:
             fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -576,13 +587,14 @@ class BatchState:
         with open(self.path, "a", encoding="utf-8") as handle:
             handle.write(json.dumps(asdict(result), ensure_ascii=False) + "\n")
 
-    def final(self) -> dict:
+    def final(self) -> dict[str, Any]:
         try:
-            return json.loads(self.final_path.read_text(encoding="utf-8"))
+            data: dict[str, Any] = json.loads(self.final_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
+        return data
 
-    def set_final(self, data: dict) -> None:
+    def set_final(self, data: dict[str, Any]) -> None:
         with atomic_writer(self.final_path) as handle:
             json.dump(data, handle, ensure_ascii=False)
 
@@ -615,10 +627,12 @@ class BatchSummary:
     def alignments(self) -> Iterator[Alignment]:
         """The finished pairs read back from the batch folder, one at a time."""
         for pair in self.pairs:
-            yield load_alignment(self.out_dir, pair.name)  # type: ignore[arg-type]
+            if self.out_dir is None:
+                raise TypeError("this BatchSummary has no out_dir to read the pairs from")
+            yield load_alignment(self.out_dir, pair.name)
 
 
-def run_batch(aligner, source: str | Path, out_dir: str | Path, settings: BatchSettings = BatchSettings(),
+def run_batch(aligner: Aligner, source: str | Path, out_dir: str | Path, settings: BatchSettings = BatchSettings(),
               plan: BatchPlan | None = None) -> BatchSummary:
     """Align every pair of `source` (a folder or a manifest) into `out_dir`; see the module
     docstring for the layout and how a rerun resumes."""
@@ -676,7 +690,7 @@ def run_batch(aligner, source: str | Path, out_dir: str | Path, settings: BatchS
     return summary
 
 
-def _execute(aligner, units: list[list[tuple[PairJob, str]]], out_dir: Path, settings: BatchSettings,
+def _execute(aligner: Aligner, units: list[list[tuple[PairJob, str]]], out_dir: Path, settings: BatchSettings,
              workers: int) -> Iterator[PairResult]:
     """Run the groups of pairs, in-process for one worker, else in a pool of processes; yield
     each pair's result as its group finishes."""
@@ -692,7 +706,7 @@ def _execute(aligner, units: list[list[tuple[PairJob, str]]], out_dir: Path, set
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_worker_init, initargs=(aligner, threads))
     try:
-        futures: dict[Future, list[tuple[PairJob, str]]] = {
+        futures: dict[Future[list[PairResult]], list[tuple[PairJob, str]]] = {
             pool.submit(_worker_run, unit, out_dir, settings): unit for unit in units}
         remaining = set(futures)
         while remaining:
@@ -711,7 +725,7 @@ def _execute(aligner, units: list[list[tuple[PairJob, str]]], out_dir: Path, set
         raise
 
 
-def _execute_ray(aligner, units: list[list[tuple[PairJob, str]]], out_dir: Path, settings: BatchSettings,
+def _execute_ray(aligner: Aligner, units: list[list[tuple[PairJob, str]]], out_dir: Path, settings: BatchSettings,
                  workers: int) -> Iterator[PairResult]:
     """Run the groups of pairs on a Ray cluster (`settings.address`, or a local one started
     here): each is a task for one of `workers` actors, which keep the encoder loaded. The
@@ -721,7 +735,7 @@ def _execute_ray(aligner, units: list[list[tuple[PairJob, str]]], out_dir: Path,
     try:
         import ray
     except ImportError:
-        raise AlignError(None, "--engine ray needs Ray: pip install 'align[ray]'") from None
+        raise AlignError(None, "--engine ray needs Ray: pip install 'align-translations[ray]'") from None
     import logging
 
     started_here = not ray.is_initialized()
@@ -736,9 +750,10 @@ def _execute_ray(aligner, units: list[list[tuple[PairJob, str]]], out_dir: Path,
         count = max(1, min(workers or cores, cores, len(units)))
         threads = max(1, cores // count) if not settings.address else 1
         actor = ray.remote(num_cpus=threads)(_RayWorker)
-        actors = [actor.remote(aligner, threads) for _ in range(count)]
+        # Ray's handles are dynamic proxies (`handle.run.remote(...)`), and so are its object refs
+        actors: list[Any] = [actor.remote(aligner, threads) for _ in range(count)]
         queue = list(reversed(units))
-        running: dict = {}
+        running: dict[Any, tuple[Any, list[tuple[PairJob, str]]]] = {}
         for worker in actors:
             if queue:
                 unit = queue.pop()
@@ -762,7 +777,7 @@ def _execute_ray(aligner, units: list[list[tuple[PairJob, str]]], out_dir: Path,
 class _RayWorker:
     """A Ray actor: one loaded aligner (encoder included), many groups of pairs."""
 
-    def __init__(self, aligner, threads: int) -> None:
+    def __init__(self, aligner: Aligner, threads: int) -> None:
         _worker_init(aligner, threads)
 
     def run(self, jobs: list[tuple[PairJob, str]], out_dir: Path, settings: BatchSettings) -> list[PairResult]:
@@ -795,13 +810,13 @@ def finish_batch(out_dir: Path, done: list[tuple[PairJob, PairResult]], failures
         return (per_pair_files + [out_dir / n for n in previous["files"]], CorpusStats(**previous["corpus"]),
                 previous["severities"])
 
-    def records() -> Iterator[tuple[PairJob, dict]]:
+    def records() -> Iterator[tuple[PairJob, dict[str, Any]]]:
         for job, _ in done:
             yield job, load_record(out_dir, job.stem)
 
     report = [f for f in settings.formats if f in REPORT_FORMATS]
     checks = corpus_checks() if report else []
-    counts = None
+    counts: Counter[bytes] | None = None
     if checks or not settings.corpus.keep_duplicates:
         counts = Counter()
         for _, record in records():
@@ -817,8 +832,8 @@ def finish_batch(out_dir: Path, done: list[tuple[PairJob, PairResult]], failures
 
     held = previous.get("held", {})  # name -> [record key, digest of the findings its files hold]
     new_held: dict[str, list[str]] = {}
-    severities: Counter = Counter()
-    rows: list[dict] = []
+    severities: Counter[str] = Counter()
+    rows: list[dict[str, Any]] = []
     written: list[Path] = []
     with staged_set(out_dir) as stage, _FindingsFiles(stage if "findings" in report else None) as combined:
 
@@ -874,14 +889,14 @@ class _FindingsFiles:
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
         self.paths: list[Path] = []
-        self.handles: list = []
+        self.handles: list[IO[str]] = []
 
-    def __enter__(self) -> "_FindingsFiles":
+    def __enter__(self) -> Self:
         from .check import FINDING_FIELDS
 
         if self.folder is not None:
             self.paths = [output_path(self.folder, "findings", suffix, combined=True) for suffix in (".csv", ".jsonl")]
-            self.handles = [open(path, "w", encoding="utf-8", newline="") for path in self.paths]
+            self.handles = [open(path, "w", encoding="utf-8", newline="") for path in self.paths]  # noqa: SIM115 - closed in __exit__
             self.csv = csv.writer(self.handles[0], lineterminator="\r\n")
             self.csv.writerow(FINDING_FIELDS)
         return self
@@ -893,7 +908,7 @@ class _FindingsFiles:
             self.csv.writerows(finding_csv_row(f) for f in findings)
             self.handles[1].write("".join(json.dumps(finding_record(f), ensure_ascii=False) + "\n" for f in findings))
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         for handle in self.handles:
             handle.close()
 

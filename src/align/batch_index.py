@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from .naming import safe_name
+
+if TYPE_CHECKING:
+    from .batch import Failure
 
 _STYLE = """
 body { font: 15px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 72em; color: #222; }
@@ -38,7 +42,7 @@ document.querySelectorAll("table.pairs th").forEach((th, col) => th.addEventList
 COLUMNS = ("pair", "source sentences", "target sentences", "beads", "errors", "warnings", "info")
 
 
-def render_index(rows: Sequence[dict], failures: Sequence, with_reports: bool) -> str:
+def render_index(rows: Sequence[dict[str, Any]], failures: Sequence[Failure], with_reports: bool) -> str:
     """The page for `rows` (`check.summary_row` of each pair) and the failed pairs."""
     ordered = sorted(rows, key=lambda r: (-r["error"], -r["warning"], -r["info"], r["document"]))
     totals = {s: sum(r[s] for r in rows) for s in ("error", "warning", "info")}
@@ -46,8 +50,8 @@ def render_index(rows: Sequence[dict], failures: Sequence, with_reports: bool) -
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
              "<title>align batch: review</title>", f"<style>{_STYLE}</style></head><body>",
              "<h1>Batch review</h1>",
-             f"<p>{len(rows)} pairs aligned, {len(failures)} failed; findings: {totals['error']} errors, "
-             f"{totals['warning']} warnings, {totals['info']} info.</p>",
+             (f"<p>{len(rows)} pairs aligned, {len(failures)} failed; findings: {totals['error']} errors, "
+              f"{totals['warning']} warnings, {totals['info']} info.</p>"),
              '<table class="pairs"><thead><tr>']
     sorted_by = ' aria-sort="descending"'
     lines += [f"<th{sorted_by if c == 'errors' else ''}>{c}</th>" for c in COLUMNS]

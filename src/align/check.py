@@ -14,10 +14,10 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from typing import Protocol
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -95,8 +95,11 @@ def _settle_misspellings(alignment: Alignment, findings: list[Finding]) -> list[
     Panglós): one warning, at its first place, for the whole document."""
     target_text = " ".join(t.text for t in alignment.tgt)
 
+    def side_text(f: Finding, side: str) -> str:
+        return next((s.text for s in f.evidence if s.side == side), "")
+
     def forms(f: Finding) -> tuple[str, str]:
-        return tuple(next((s.text for s in f.evidence if s.side == side), "") for side in ("src", "tgt"))  # type: ignore
+        return side_text(f, "src"), side_text(f, "tgt")
 
     renderings = Counter(forms(f) for f in findings if f.check == "name-misspelling")
     reported: set[tuple[str, str]] = set()
@@ -152,7 +155,7 @@ def _settle_rendered_names(alignment: Alignment, findings: list[Finding]) -> lis
         if f.check == "name-mismatch" and f.evidence:
             missing[f.evidence[0].side, f.evidence[0].text].append(f)
     rendered = set()
-    for (side, name), found in missing.items():
+    for side, name in missing:
         pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
         # pairs where the name is missing, alone or inside a longer name (White Rabbit)
         flagged = {f.bead for (s, other), fs in missing.items() if s == side and pattern.search(other) for f in fs}
@@ -248,7 +251,7 @@ class InconsistentTranslations:
             self.by_tgt[_normal(tgt)][_normal(src)].append(stub)
 
     def findings(self) -> list[Finding]:
-        found = []
+        found: list[Finding] = []
         for table, what in ((self.by_src, "source sentence translated"), (self.by_tgt, "translation used for")):
             for variants in table.values():
                 if len(variants) < 2:
@@ -284,11 +287,11 @@ def check_corpus(alignments: Iterable[Alignment]) -> list[Finding]:
 
 # ---- export -------------------------------------------------------------------------------
 
-def _evidence(finding: Finding) -> list[dict]:
+def _evidence(finding: Finding) -> list[dict[str, Any]]:
     return [{"side": s.side, "start": s.start, "end": s.end, "text": s.text} for s in finding.evidence]
 
 
-def finding_record(finding: Finding) -> dict:
+def finding_record(finding: Finding) -> dict[str, Any]:
     return {
         "document": finding.document, "bead": finding.bead, "severity": finding.severity,
         "category": finding.category, "check": finding.check, "message": finding.message,
@@ -298,7 +301,7 @@ def finding_record(finding: Finding) -> dict:
     }
 
 
-def finding_from_record(record: dict) -> Finding:
+def finding_from_record(record: dict[str, Any]) -> Finding:
     """The Finding a `finding_record` was made from."""
     return Finding(record["document"], record["bead"], tuple(record["src_ids"]), tuple(record["tgt_ids"]),
                    record["src_text"], record["tgt_text"], record["category"], record["check"],
@@ -313,7 +316,7 @@ def write_findings_jsonl(findings: Iterable[Finding], path: Path) -> None:
             handle.write(json.dumps(finding_record(finding), ensure_ascii=False) + "\n")
 
 
-def finding_csv_row(finding: Finding) -> list:
+def finding_csv_row(finding: Finding) -> list[Any]:
     """The CSV row of a finding, in FINDING_FIELDS order."""
     record = finding_record(finding)
     record["src_ids"] = ",".join(map(str, finding.src_ids))
@@ -330,18 +333,18 @@ def write_findings_csv(findings: Iterable[Finding], path: Path) -> None:
         writer.writerows(finding_csv_row(f) for f in findings)
 
 
-def summary_row(alignment: Alignment, findings: Iterable[Finding]) -> dict:
+def summary_row(alignment: Alignment, findings: Iterable[Finding]) -> dict[str, Any]:
     """One pair: sentence and bead counts, findings by severity, and `categories` (a Counter)."""
     findings = list(findings)
-    row: dict = {"document": alignment.name, "src_sentences": len(alignment.src),
+    row: dict[str, Any] = {"document": alignment.name, "src_sentences": len(alignment.src),
                  "tgt_sentences": len(alignment.tgt), "beads": len(alignment.beads)}
-    severities = Counter(f.severity for f in findings)
+    severities: Counter[str] = Counter(f.severity for f in findings)
     row.update({s: severities[s] for s in SEVERITIES})
     row["categories"] = Counter(f.category for f in findings)
     return row
 
 
-def summary_rows(alignments: Sequence[Alignment], findings: Sequence[Finding]) -> list[dict]:
+def summary_rows(alignments: Sequence[Alignment], findings: Sequence[Finding]) -> list[dict[str, Any]]:
     """Per pair: sentence and bead counts, findings by severity and by category."""
     by_document: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
@@ -349,7 +352,7 @@ def summary_rows(alignments: Sequence[Alignment], findings: Sequence[Finding]) -
     return [summary_row(a, by_document[a.name]) for a in alignments]
 
 
-def write_summary_rows(rows: Sequence[dict], path: Path) -> None:
+def write_summary_rows(rows: Sequence[dict[str, Any]], path: Path) -> None:
     """`findings-summary.csv`: one row per pair, a column per severity and per category."""
     categories = sorted({cat for row in rows for cat in row["categories"]})
     fields = ["document", "src_sentences", "tgt_sentences", "beads", *SEVERITIES]

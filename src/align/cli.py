@@ -5,12 +5,22 @@ from __future__ import annotations
 import signal
 import sys
 import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from . import __version__
 from .errors import AlignError
+
+if TYPE_CHECKING:  # the commands import what they need when they run, to start quickly
+    from .export import ExportOptions
+    from .model import Finding
+    from .pipeline import Aligner
+
+_F = TypeVar("_F", bound=Callable[..., Any])  # a function that click decorates
 
 FORMATS_HELP = "comma-separated subset of beads,tmx,csv,jsonl,findings,report (default: all)"
 
@@ -19,12 +29,12 @@ class Terminated(BaseException):
     """SIGTERM, raised where the process is, so that partial outputs are cleaned up."""
 
 
-def _terminate(signum, frame) -> None:
+def _terminate(signum: int, frame: FrameType | None) -> None:
     raise Terminated()
 
 
 class AlignGroup(click.Group):
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> Any:
         signal.signal(signal.SIGTERM, _terminate)
         try:
             return super().invoke(ctx)
@@ -51,7 +61,7 @@ def _ensure_writable(folder: Path) -> None:
         raise AlignError(folder, f"cannot write output folder ({exc.strerror or exc})") from None
 
 
-def _export_options(tmx_langs: str | None, src_lang: str, tgt_lang: str):
+def _export_options(tmx_langs: str | None, src_lang: str, tgt_lang: str) -> ExportOptions:
     from .export import ExportOptions
     from .languages import base_language
 
@@ -66,8 +76,9 @@ def _export_options(tmx_langs: str | None, src_lang: str, tgt_lang: str):
     return ExportOptions(src_lang_code=parts[0], tgt_lang_code=parts[1])
 
 
-def _make_aligner(src_lang, tgt_lang, encoder, cache_dir, no_cache, srx, presegmented, device,
-                  encoding=None, max_input_mb=None, force=False, batch_size=None):
+def _make_aligner(src_lang: str, tgt_lang: str, encoder: str, cache_dir: str | None, no_cache: bool, srx: str | None,
+                  presegmented: bool, device: str | None, encoding: str | None = None,
+                  max_input_mb: float | None = None, force: bool = False, batch_size: int | None = None) -> Aligner:
     from .embed import make_encoder
     from .pipeline import Aligner
     from .segment import SrxSegmenter
@@ -80,7 +91,7 @@ def _make_aligner(src_lang, tgt_lang, encoder, cache_dir, no_cache, srx, presegm
     )
 
 
-def encoder_options(func):
+def encoder_options(func: _F) -> _F:
     options = [
         click.option("--encoder", default="use", show_default=True,
                      help="'use' (embedded, offline) or 'st:MODEL' (sentence-transformers hub name or folder)"),
@@ -96,7 +107,7 @@ def encoder_options(func):
     return func
 
 
-def aligner_options(func):
+def aligner_options(func: _F) -> _F:
     options = [
         click.option("--src-lang", default="en", show_default=True, help="source language code"),
         click.option("--tgt-lang", default="de", show_default=True, help="target language code"),
@@ -121,7 +132,7 @@ def aligner_options(func):
     return func
 
 
-def _print_findings(name: str, findings) -> None:
+def _print_findings(name: str, findings: Sequence[Finding]) -> None:
     from collections import Counter
 
     counts = Counter(f.severity for f in findings)
@@ -140,8 +151,10 @@ def main() -> None:
 @click.argument("tgt", type=click.Path(dir_okay=True))
 @click.option("--name", default=None, help="name of the outputs (default: SRC's file name up to its first dot)")
 @aligner_options
-def pair(src, tgt, name, src_lang, tgt_lang, encoder, device, batch_size, cache_dir, no_cache, srx, presegmented,
-         encoding, max_input_mb, force, out_dir, formats, tmx_langs):
+def pair(src: str, tgt: str, name: str | None, src_lang: str, tgt_lang: str, encoder: str, device: str | None,
+         batch_size: int | None, cache_dir: str | None, no_cache: bool, srx: str | None, presegmented: bool,
+         encoding: str | None, max_input_mb: float | None, force: bool, out_dir: str, formats: str,
+         tmx_langs: str | None) -> None:
     """Align one document pair SRC / TGT and write NAME.beads/.tmx/.csv/.jsonl into OUT."""
     from .pipeline import REPORT_FORMATS, check_formats, find_discrepancies, write_outputs
 
@@ -179,12 +192,14 @@ def pair(src, tgt, name, src_lang, tgt_lang, encoder, device, batch_size, cache_
               help="keep identical TUs in the combined corpus (default: once, with their count)")
 @click.option("-q", "--quiet", is_flag=True, help="no progress and no per-pair lines, only the summary")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
-              help="local: worker processes on this machine; ray: a Ray cluster (pip install 'align[ray]')")
+              help="local: worker processes on this machine; ray: a Ray cluster (pip install 'align-translations[ray]')")
 @click.option("--address", default=None,
               help="Ray cluster to join, e.g. auto or HOST:6379 (default: start a local one)")
-def batch(source, src_lang, tgt_lang, encoder, device, batch_size, cache_dir, no_cache, srx, presegmented,
-          encoding, max_input_mb, force, out_dir, formats, tmx_langs, workers, restart, min_score,
-          keep_duplicates, quiet, engine, address):
+def batch(source: str, src_lang: str, tgt_lang: str, encoder: str, device: str | None, batch_size: int | None,
+          cache_dir: str | None, no_cache: bool, srx: str | None, presegmented: bool, encoding: str | None,
+          max_input_mb: float | None, force: bool, out_dir: str, formats: str, tmx_langs: str | None,
+          workers: int | None, restart: bool, min_score: float | None, keep_duplicates: bool, quiet: bool,
+          engine: str, address: str | None) -> None:
     """Align every pair in SOURCE: a folder (NAME.en.EXT + NAME.de.EXT, or en/NAME.EXT +
     de/NAME.EXT), or a manifest (.csv/.tsv with columns src,tgt[,name,src_lang,tgt_lang];
     - reads it from stdin). A rerun into the same OUT continues where the last one stopped."""
@@ -232,13 +247,20 @@ def batch(source, src_lang, tgt_lang, encoder, device, batch_size, cache_dir, no
 @encoder_options
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(), help="output folder")
 @click.option("--formats", default="findings,report", show_default=True, help="findings and/or report")
-def check(files, src_lang, tgt_lang, encoder, device, batch_size, cache_dir, no_cache, out_dir, formats):
+def check(files: tuple[str, ...], src_lang: str | None, tgt_lang: str | None, encoder: str, device: str | None,
+          batch_size: int | None, cache_dir: str | None, no_cache: bool, out_dir: str, formats: str) -> None:
     """Check existing translation memories (TMX, or CSV in align's layout) without aligning:
     write NAME.findings.csv/.jsonl and NAME.report.html for each document in them."""
     from .embed import encoder_languages, make_encoder
     from .languages import check_languages
-    from .pipeline import (REPORT_FORMATS, check_formats, corpus_findings, embed_and_score,
-                           write_combined_findings, write_outputs)
+    from .pipeline import (
+        REPORT_FORMATS,
+        check_formats,
+        corpus_findings,
+        embed_and_score,
+        write_combined_findings,
+        write_outputs,
+    )
     from .tm_read import read_translation_memory
 
     chosen = check_formats(formats.split(","))
@@ -268,7 +290,7 @@ def check(files, src_lang, tgt_lang, encoder, device, batch_size, cache_dir, no_
 @click.option("--lang", default="en", show_default=True, help="language code of the document")
 @click.option("--srx", type=click.Path(), default=None, help="SRX 2.0 segmentation rules")
 @click.option("--presegmented", is_flag=True, help="one sentence per line: print as read")
-def segment(file, lang, srx, presegmented):
+def segment(file: str, lang: str, srx: str | None, presegmented: bool) -> None:
     """Print the sentences of FILE, one per line."""
     from .languages import base_language
     from .read import read_document
@@ -281,7 +303,7 @@ def segment(file, lang, srx, presegmented):
 
 @main.command(name="eval")
 @click.argument("files", nargs=-1, required=True, type=click.Path())
-def evaluate(files):
+def evaluate(files: tuple[str, ...]) -> None:
     """Score bead files: align eval GOLD TEST [GOLD TEST ...] (strict and lax P / R / F1)."""
     from .evaluate import score_alignments
     from .export import read_beads
@@ -305,14 +327,14 @@ def cache() -> None:
     """The embedding cache: what it holds, and clearing it."""
 
 
-def _cache_dir_option(func):
+def _cache_dir_option(func: _F) -> _F:
     return click.option("--cache-dir", type=click.Path(), default=None,
                         help="embedding cache folder (default: ~/.cache/align or $ALIGN_CACHE_DIR)")(func)
 
 
 @cache.command("info")
 @_cache_dir_option
-def cache_info_command(cache_dir):
+def cache_info_command(cache_dir: str | None) -> None:
     """Where the cache is, its size and its entries per encoder."""
     from .embed import cache_info
 
@@ -325,7 +347,7 @@ def cache_info_command(cache_dir):
 @cache.command("clear")
 @_cache_dir_option
 @click.option("--encoder", default=None, help="clear only this encoder's entries (e.g. use, st:MODEL)")
-def cache_clear_command(cache_dir, encoder):
+def cache_clear_command(cache_dir: str | None, encoder: str | None) -> None:
     """Delete the cached embeddings (all, or one encoder's)."""
     from .embed import clear_cache
 

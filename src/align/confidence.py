@@ -25,8 +25,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
-from .aligner import AlignerConfig, DocumentModel, bead_evidence
+from .aligner import AlignerConfig, BeadEvidence, DocumentModel, bead_evidence
 
 # Fitted by bench/calibrate.py.
 PAIR_COEF = {"margin": 11.272, "similarity": 1.524, "extra": 0.052, "merge_weakest": 0.309, "merge_margin": -0.342,
@@ -36,11 +37,11 @@ PAIR_TERMS = ("margin", "similarity", "extra", "merge_weakest", "merge_margin", 
 SKIP_TERMS = ("nearest", "margin", "size", "log_run")
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
+def _sigmoid(x: NDArray[np.float64]) -> NDArray[np.float64]:
     return 1.0 / (1.0 + np.exp(-np.clip(x, -50.0, 50.0)))
 
 
-def pair_design(ev) -> np.ndarray:
+def pair_design(ev: BeadEvidence) -> NDArray[np.float64]:
     """Columns in PAIR_TERMS order. Margins are capped: beyond 30 nats nothing changes. The
     margin counts in proportion to how sentence-by-sentence the document runs: fully where
     every bead is 1:1, not at all where only half are."""
@@ -52,13 +53,14 @@ def pair_design(ev) -> np.ndarray:
                             merge * margin, one])
 
 
-def skip_design(ev) -> np.ndarray:
+def skip_design(ev: BeadEvidence) -> NDArray[np.float64]:
     """Columns in SKIP_TERMS order."""
     return np.column_stack([ev.nearest, np.minimum(ev.margin, 30.0) / 10, ev.size, np.log(np.maximum(ev.run, 1))])
 
 
-def confidences_from_evidence(ev, pair_coef: dict = PAIR_COEF, skip_coef: dict = SKIP_COEF,
-                              content_prior: float = AlignerConfig.skip_open) -> np.ndarray:
+def confidences_from_evidence(ev: BeadEvidence, pair_coef: dict[str, float] = PAIR_COEF,
+                              skip_coef: dict[str, float] = SKIP_COEF,
+                              content_prior: float = AlignerConfig.skip_open) -> NDArray[np.float64]:
     """`content_prior`: the aligner's prior cost (nats) of an unmatched sentence."""
     pair_w = np.array([pair_coef[k] for k in PAIR_TERMS])
     skip_w = np.array([skip_coef[k] for k in SKIP_TERMS])
@@ -82,7 +84,7 @@ def bead_confidences(beads: list[tuple[tuple[int, ...], tuple[int, ...]]], model
     return [float(c) for c in confidences_from_evidence(ev, content_prior=config.skip_open)]
 
 
-def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
+def expected_calibration_error(confidence: ArrayLike, correct: ArrayLike, bins: int = 10) -> float:
     """Weighted mean |accuracy - confidence| over equal-width confidence bins."""
     confidence, correct = np.asarray(confidence, float), np.asarray(correct, float)
     if not len(confidence):

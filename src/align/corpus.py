@@ -18,13 +18,24 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from lxml import etree
 
-from .export import (CORPUS_FORMATS, CSV_COLUMNS, ExportOptions, _tmx_date, csv_row, jsonl_record, langs_of,
-                     tmx_header, tmx_unit)
+from .export import (
+    CORPUS_FORMATS,
+    CSV_COLUMNS,
+    ExportOptions,
+    _tmx_date,
+    csv_row,
+    jsonl_record,
+    langs_of,
+    tmx_header,
+    tmx_unit,
+)
 from .model import Alignment
 from .naming import output_path
 
@@ -57,9 +68,9 @@ def _kept(alignment: Alignment, number: int, corpus_filter: CorpusFilter) -> boo
     return not (bead.is_pair and corpus_filter.min_score is not None and bead.score < corpus_filter.min_score)
 
 
-def count_units(alignments: Iterable[Alignment], corpus_filter: CorpusFilter) -> Counter:
+def count_units(alignments: Iterable[Alignment], corpus_filter: CorpusFilter) -> Counter[bytes]:
     """First pass: how often each (source, target) text occurs among the beads kept."""
-    counts: Counter = Counter()
+    counts: Counter[bytes] = Counter()
     for alignment in alignments:
         for number, bead in enumerate(alignment.beads):
             if _kept(alignment, number, corpus_filter):
@@ -69,7 +80,7 @@ def count_units(alignments: Iterable[Alignment], corpus_filter: CorpusFilter) ->
 
 def write_corpus(alignments: Callable[[], Iterable[Alignment]], folder: Path, formats: Iterable[str],
                  options: ExportOptions = ExportOptions(), corpus_filter: CorpusFilter = CorpusFilter(),
-                 counts: Counter | None = None) -> CorpusStats:
+                 counts: Counter[bytes] | None = None) -> CorpusStats:
     """Write `folder/corpus.<ext>` for the chosen corpus formats. `alignments()` gives the
     alignments in corpus order; it is called once to write, and once before to count the
     duplicates unless `counts` (from `count_units`) is given."""
@@ -83,8 +94,8 @@ def write_corpus(alignments: Callable[[], Iterable[Alignment]], folder: Path, fo
         counts = count_units(alignments(), corpus_filter)
     date = _tmx_date()
     paths = {f: output_path(folder, COMBINED_STEM, "." + f, combined=True) for f in chosen}
-    handles = {f: open(path, "w", encoding="utf-8", newline="") for f, path in paths.items()}
-    try:
+    with ExitStack() as stack:
+        handles = {f: stack.enter_context(open(path, "w", encoding="utf-8", newline="")) for f, path in paths.items()}
         writer = csv.writer(handles["csv"], lineterminator="\r\n") if "csv" in handles else None
         if writer is not None:
             writer.writerow([*CSV_COLUMNS, "count"])
@@ -117,9 +128,6 @@ def write_corpus(alignments: Callable[[], Iterable[Alignment]], folder: Path, fo
                     handles["jsonl"].write(json.dumps(record, ensure_ascii=False) + "\n")
         if tmx is not None:
             tmx.close()
-    finally:
-        for handle in handles.values():
-            handle.close()
     stats.files = [paths[f] for f in chosen]
     return stats
 
@@ -127,7 +135,7 @@ def write_corpus(alignments: Callable[[], Iterable[Alignment]], folder: Path, fo
 class _TmxStream:
     """TMX 1.4b written one <tu> at a time; the header comes from the first alignment."""
 
-    def __init__(self, handle, options: ExportOptions, date: str) -> None:
+    def __init__(self, handle: IO[str], options: ExportOptions, date: str) -> None:
         self.handle, self.options, self.date = handle, options, date
         self.started = False
 

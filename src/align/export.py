@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from lxml import etree
 
@@ -51,7 +51,7 @@ from .model import Alignment, Bead
 from .naming import output_path
 
 try:
-    from . import __version__  # type: ignore[attr-defined]
+    from . import __version__
 except ImportError:  # package __init__ without a version (or none at all)
     __version__ = "0.1.0"
 
@@ -81,7 +81,7 @@ def beads_lines(beads: Iterable[Bead]) -> list[str]:
     return [_bead_line(b.src, b.tgt) for b in beads]
 
 
-def write_beads(alignment: Alignment, path: str | Path | IO) -> None:
+def write_beads(alignment: Alignment, path: str | Path | IO[Any]) -> None:
     """Write one alignment's beads, one per line."""
     emit(path, beads_string(alignment))
 
@@ -217,16 +217,16 @@ def tmx_tree(alignments: Sequence[Alignment], options: ExportOptions = ExportOpt
     return root
 
 
-def _as_list(alignments: Alignment | Sequence[Alignment]) -> list[Alignment]:
+def _as_list(alignments: Alignment | Iterable[Alignment]) -> list[Alignment]:
     return [alignments] if isinstance(alignments, Alignment) else list(alignments)
 
 
-def emit(target: str | Path | IO, data: str) -> None:
+def emit(target: str | Path | IO[Any], data: str) -> None:
     """Write `data` to a path (atomically, UTF-8) or to an open file (text or binary)."""
     if hasattr(target, "write"):
-        target.write(data if isinstance(target, io.TextIOBase) else data.encode("utf-8"))  # type: ignore[union-attr]
+        target.write(data if isinstance(target, io.TextIOBase) else data.encode("utf-8"))
         return
-    with atomic_writer(Path(target), "wb") as out:  # type: ignore[arg-type]
+    with atomic_writer(Path(target), "wb") as out:
         out.write(data.encode("utf-8"))
 
 
@@ -238,7 +238,7 @@ def tmx_string(alignments: Alignment | Sequence[Alignment], options: ExportOptio
 
 def write_tmx(
     alignments: Alignment | Sequence[Alignment],
-    path: str | Path | IO,
+    path: str | Path | IO[Any],
     src_lang_code: str | None = None,
     tgt_lang_code: str | None = None,
 ) -> None:
@@ -263,7 +263,7 @@ def csv_row(alignment: Alignment, number: int) -> list[str]:
 
 def csv_rows(alignments: Alignment | Iterable[Alignment]) -> Iterable[list[str]]:
     """Yield one row per bead (both sides optional), in CSV_COLUMNS order."""
-    for alignment in _as_list(alignments):  # type: ignore[arg-type]
+    for alignment in _as_list(alignments):
         for number in range(len(alignment.beads)):
             yield csv_row(alignment, number)
 
@@ -277,7 +277,7 @@ def csv_string(alignments: Alignment | Sequence[Alignment], options: ExportOptio
     return out.getvalue()
 
 
-def write_csv(alignments: Alignment | Sequence[Alignment], path: str | Path | IO) -> None:
+def write_csv(alignments: Alignment | Sequence[Alignment], path: str | Path | IO[Any]) -> None:
     """Write every bead as an RFC 4180 CSV row with a header (to a path or an open file)."""
     emit(path, csv_string(alignments))
 
@@ -286,16 +286,16 @@ def write_csv(alignments: Alignment | Sequence[Alignment], path: str | Path | IO
 
 
 def jsonl_records(alignments: Alignment | Iterable[Alignment],
-                  options: ExportOptions = ExportOptions()) -> Iterable[dict]:
+                  options: ExportOptions = ExportOptions()) -> Iterable[dict[str, Any]]:
     """Yield one record per bead with text on both sides."""
-    for alignment in _as_list(alignments):  # type: ignore[arg-type]
+    for alignment in _as_list(alignments):
         langs = langs_of(alignment, options)
         for number, bead in enumerate(alignment.beads):
             if bead.is_pair:
                 yield jsonl_record(alignment, number, langs)
 
 
-def jsonl_record(alignment: Alignment, number: int, langs: tuple[str, str]) -> dict:
+def jsonl_record(alignment: Alignment, number: int, langs: tuple[str, str]) -> dict[str, Any]:
     """The JSON Lines record of bead `number` (a pair)."""
     bead = alignment.beads[number]
     return {
@@ -316,7 +316,7 @@ def jsonl_string(alignments: Alignment | Sequence[Alignment], options: ExportOpt
 
 def write_jsonl(
     alignments: Alignment | Sequence[Alignment],
-    path: str | Path | IO,
+    path: str | Path | IO[Any],
     src_lang_code: str | None = None,
     tgt_lang_code: str | None = None,
 ) -> None:

@@ -72,6 +72,7 @@ def _name(code: str) -> str:
     from babel import Locale
 
     try:
-        return Locale("en").languages.get(code, code)
-    except Exception:  # babel without the names: the code is enough
+        name: str = Locale("en").languages.get(code, code)
+    except Exception:  # noqa: BLE001 - babel without the names: the code is enough
         return code
+    return name

@@ -7,21 +7,25 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .aligner import AlignerConfig, SideFeatures, align_with_model, mark_counts, model_for_beads
+from .aligner import AlignerConfig, DocumentModel, SideFeatures, align_with_model, mark_counts, model_for_beads
 from .atomic import staged_set
 from .confidence import PAIR_COEF, SKIP_COEF, bead_confidences
 from .embed import Encoder, encode_texts, encoder_languages, make_encoder
 from .errors import AlignError
 from .export import EXPORTERS, ExportOptions, export
 from .languages import check_languages, check_text_language
-from .naming import output_path
 from .model import Alignment, Bead, Document, Finding, Sentence
+from .naming import output_path
 from .read import read_document
 from .segment import SrxSegmenter
 from .textkinds import is_translator_note
+
+if TYPE_CHECKING:
+    from .batch import BatchPlan, BatchSummary
 
 
 @dataclass
@@ -86,7 +90,7 @@ class Aligner:
         return alignment
 
 
-def check_translation(model, name: str, config: AlignerConfig) -> None:
+def check_translation(model: DocumentModel, name: str, config: AlignerConfig) -> None:
     """Refuse two texts that do not look like translations of each other: enough anchors to
     tell, and their order hardly shared (`force` skips it)."""
     anchors, tau = model.translation_evidence()
@@ -137,7 +141,7 @@ def embed_and_score(alignment: Alignment, encoder: Encoder, config: AlignerConfi
     return alignment
 
 
-def _record(encoder: str, config: AlignerConfig, model) -> dict[str, str]:
+def _record(encoder: str, config: AlignerConfig, model: DocumentModel | None) -> dict[str, str]:
     """What the outputs record to make a result reproducible: encoder, settings, and what was
     estimated from the document."""
     meta = {"encoder": encoder, "aligner": json.dumps(config.as_dict(), sort_keys=True),
@@ -240,7 +244,7 @@ def write_outputs(alignment: Alignment, out_dir: str | Path, formats: str | Iter
     return written
 
 
-def find_pairs(folder: str | Path, src_lang: str, tgt_lang: str):
+def find_pairs(folder: str | Path, src_lang: str, tgt_lang: str) -> BatchPlan:
     """The pairs of a folder (NAME.<src>.EXT + NAME.<tgt>.EXT, or <src>/NAME.EXT +
     <tgt>/NAME.EXT): a `batch.BatchPlan` with the jobs sorted by name, the pairs that cannot
     run (an ambiguous side, a name that is not UTF-8) and the files with no partner."""
@@ -250,7 +254,8 @@ def find_pairs(folder: str | Path, src_lang: str, tgt_lang: str):
 
 
 def align_folder(aligner: Aligner, source: str | Path, out_dir: str | Path,
-                 formats: Iterable[str] = ALL_FORMATS, options: ExportOptions = ExportOptions(), **settings):
+                 formats: Iterable[str] = ALL_FORMATS, options: ExportOptions = ExportOptions(),
+                 **settings: Any) -> BatchSummary:
     """Align every pair of a folder (or a manifest file) into `out_dir`: each pair's files,
     the combined corpus and the review files; resumable (see `align.batch`). Keyword
     settings are those of `batch.BatchSettings` (workers, restart, corpus, quiet, ...).

@@ -57,7 +57,7 @@ def _plain_text_blocks(text: str) -> list[Block]:
 # ---------------------------------------------------------------- Markdown
 
 # YAML front matter is metadata, not article text; commonmark would read it as hr + setext heading.
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n[A-Za-z_][\w-]*[ \t]*:.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n[A-Za-z_][\w-]*[ \t]*:.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _MARKDOWN = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
 
@@ -67,9 +67,8 @@ def _inline_text(children: list[Token]) -> str:
     for tok in children:
         if tok.type in ("text", "code_inline"):
             parts.append(tok.content)
-        elif tok.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-        elif tok.type == "html_inline" and re.match(r"<br\b", tok.content, re.I):
+        elif tok.type in ("softbreak", "hardbreak") or (
+                tok.type == "html_inline" and re.match(r"<br\b", tok.content, re.IGNORECASE)):
             parts.append(" ")
     return "".join(parts)
 
@@ -91,7 +90,7 @@ def _markdown_blocks(text: str) -> list[Block]:
 
 # ---------------------------------------------------------------- HTML
 
-_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.I)
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.IGNORECASE)
 # Browsers read these labels as windows-1252 (WHATWG); a UTF-16 label in ASCII bytes cannot be true.
 _CHARSET_ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "us-ascii": "cp1252", "ascii": "cp1252",
                     "utf-16": "utf-8", "utf-16le": "utf-8", "utf-16be": "utf-8"}
@@ -110,7 +109,7 @@ _BOILERPLATE = re.compile(
     r"comments?(?![a-z])|kommentar|disqus|popup|modal|teaser-?(?:list|box|grid)|tags(?![a-z])|"
     r"tag-?(?:list|cloud)|outbrain|taboola|skip-?(?:link|to)|sr-only|visually-?hidden|screen-?reader)"
 )
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # Elements that start a new block; anything else (a, em, span, unknown tags) is inline.
 _BLOCK_TAGS = _HEADINGS | {
@@ -168,7 +167,7 @@ def _container(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     articles = [a for a in root.iter("article") if not a.xpath("ancestor::article")]
     if len(articles) == 1:
         return articles[0]
-    main = root.xpath("//main | //*[@role='main']")
+    main: list[lxml.html.HtmlElement] = root.xpath("//main | //*[@role='main']")  # a node-set: elements
     if main:
         return main[0]
     if articles:

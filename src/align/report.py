@@ -23,10 +23,11 @@ import html
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
 from pathlib import Path
 
 from .atomic import atomic_writer
-from .model import Alignment, Finding, Sentence, Span
+from .model import Alignment, Bead, Finding, Sentence, Span
 
 SEVERITIES = ("error", "warning", "info")
 _SEV_RANK = {sev: rank for rank, sev in enumerate(SEVERITIES)}  # lower = more severe
@@ -66,8 +67,8 @@ def render_report(alignment: Alignment, findings: Sequence[Finding]) -> str:
     parts = [
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n",
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-        "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n",
+        ("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+         "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n"),
         "<link rel=\"icon\" href=\"data:,\">\n",
         f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n",
         f"<header><h1>{_e(title)}</h1></header>\n",
@@ -104,7 +105,7 @@ def _sev_class(severity: str) -> str:
 LOW_BANDS = frozenset({"c-mid", "c-low"})  # rows coloured as doubtful
 
 
-def _why_low(bead) -> str:
+def _why_low(bead: Bead) -> str:
     """The line a doubtful row with no finding shows."""
     if bead.is_pair:
         return "unusual pair: low similarity"
@@ -123,7 +124,7 @@ def _language(code: str) -> str:
         from babel import Locale
 
         name = Locale.parse(code.replace("-", "_")).get_display_name("en")
-    except Exception:  # unknown code, or babel missing: show the code alone
+    except Exception:  # noqa: BLE001 - unknown code, or babel missing: show the code alone
         return code
     return f"{name} ({code})" if name else code
 
@@ -165,10 +166,10 @@ def _summary(alignment: Alignment, findings: list[Finding], categories: list[str
     files = [p.name for p in (alignment.src_path, alignment.tgt_path) if p is not None]
     if files:
         rows.append(("Files", " \u2194 ".join(_e(f) for f in files)))
-    rows.append(("Languages", f"{_e(_language(alignment.src_lang))} \u2192 "
-                              f"{_e(_language(alignment.tgt_lang))}"))
-    rows.append(("Sentences", f"<span id=\"n-src\">{len(alignment.src)}</span> source, "
-                              f"<span id=\"n-tgt\">{len(alignment.tgt)}</span> target"))
+    rows.append(("Languages", (f"{_e(_language(alignment.src_lang))} \u2192 "
+                               f"{_e(_language(alignment.tgt_lang))}")))
+    rows.append(("Sentences", (f"<span id=\"n-src\">{len(alignment.src)}</span> source, "
+                               f"<span id=\"n-tgt\">{len(alignment.tgt)}</span> target")))
     rows.append(("Beads", f"<span id=\"n-beads\">{len(beads)}</span>: {shape_text}"))
     mean_text = "\u2013" if mean is None else f"{mean:.3f}"
     rows.append(("Mean confidence", f"<span id=\"mean-conf\">{mean_text}</span>"))
@@ -197,9 +198,9 @@ def _compact(settings: str) -> str:
 def _counts_table(findings: list[Finding], categories: list[str], severities: list[str]) -> str:
     if not findings:
         return "<p id=\"counts\" class=\"counts none\">No findings.</p>"
-    counts = Counter((f.category, f.severity) for f in findings)
+    counts: Counter[tuple[str, str]] = Counter((f.category, f.severity) for f in findings)
     by_cat = Counter(f.category for f in findings)
-    by_sev = Counter(f.severity for f in findings)
+    by_sev: Counter[str] = Counter(f.severity for f in findings)
     head = "".join(f"<th scope=\"col\" class=\"{_sev_class(s)}\">{_e(s)}</th>" for s in severities)
     zero = ' class="zero"'
     body = []
@@ -248,7 +249,7 @@ def _clip(text: str, limit: int = 240) -> str:
 
 def _filters(findings: list[Finding], categories: list[str], severities: list[str]) -> str:
     by_cat = Counter(f.category for f in findings)
-    by_sev = Counter(f.severity for f in findings)
+    by_sev: Counter[str] = Counter(f.severity for f in findings)
     cats = "".join(
         f"<span class=\"opt\"><label><input type=\"checkbox\" name=\"cat\" value=\"{_e(c)}\" checked> "
         f"{_e(c)} <span class=\"n\">{by_cat[c]}</span></label>"
@@ -276,13 +277,13 @@ def _filters(findings: list[Finding], categories: list[str], severities: list[st
 def _table(alignment: Alignment, findings: list[Finding], per_bead: dict[int, list[int]]) -> str:
     src_lang, tgt_lang = _e(alignment.src_lang), _e(alignment.tgt_lang)
     out = [
-        "<table id=\"beads\" class=\"beads\">"
-        "<colgroup><col class=\"k\"><col class=\"score\"><col class=\"text\"><col class=\"text\">"
-        "<col class=\"fs\"></colgroup>"
-        f"<thead><tr><th scope=\"col\">bead</th><th scope=\"col\">conf.</th>"
-        f"<th scope=\"col\">{_e(_language(alignment.src_lang))}</th>"
-        f"<th scope=\"col\">{_e(_language(alignment.tgt_lang))}</th>"
-        "<th scope=\"col\">findings</th></tr></thead><tbody>"
+        ("<table id=\"beads\" class=\"beads\">"
+         "<colgroup><col class=\"k\"><col class=\"score\"><col class=\"text\"><col class=\"text\">"
+         "<col class=\"fs\"></colgroup>"
+         f"<thead><tr><th scope=\"col\">bead</th><th scope=\"col\">conf.</th>"
+         f"<th scope=\"col\">{_e(_language(alignment.src_lang))}</th>"
+         f"<th scope=\"col\">{_e(_language(alignment.tgt_lang))}</th>"
+         "<th scope=\"col\">findings</th></tr></thead><tbody>")
     ]
     for k, bead in enumerate(alignment.beads):
         ids = per_bead.get(k, [])
@@ -343,8 +344,8 @@ def _locate(span: Span, text: str) -> tuple[int, int] | None:
     return None
 
 
-def _side_cell(sentences: list[Sentence], ids: tuple[int, ...], spans, lang: str, side_name: str,
-               other_lang: str) -> str:
+def _side_cell(sentences: list[Sentence], ids: tuple[int, ...], spans: list[tuple[int, int, int, Finding]],
+               lang: str, side_name: str, other_lang: str) -> str:
     side = "src" if side_name == "source" else "tgt"
     if not ids:
         return (f"<td class=\"{side} gap\"><span class=\"gapnote\">no {side_name} sentence "
@@ -377,7 +378,7 @@ def _highlight(text: str, spans: Iterable[tuple[int, int, int, Finding]]) -> str
         return _e(text)
     cuts = sorted({0, len(text)} | {s for s, *_ in spans} | {e for _, e, *_ in spans})
     pieces: list[tuple[int, int, dict[int, Finding]]] = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in pairwise(cuts):
         # a finding with several spans over the same stretch counts once
         cover = {i: f for s, e, i, f in spans if s <= a and b <= e}
         if pieces and pieces[-1][2].keys() == cover.keys():

@@ -11,9 +11,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import AlignError
 from .model import Document, Sentence
+
+if TYPE_CHECKING:
+    from choppa import SrxDocument
 
 _SPACE = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f\u061f\u0964]")
@@ -38,7 +42,7 @@ def hard_split(text: str, limit: int = MAX_SEGMENT_CHARS) -> list[str]:
 
 
 @lru_cache(maxsize=8)
-def _srx_document(srx_path: str | None):
+def _srx_document(srx_path: str | None) -> SrxDocument:
     from choppa import DEFAULT_SRX_RULESET, SrxDocument
 
     path = Path(srx_path) if srx_path else DEFAULT_SRX_RULESET
@@ -50,7 +54,7 @@ def _srx_document(srx_path: str | None):
         return SrxDocument(ruleset=path)
     except FileNotFoundError:
         raise AlignError(path, "SRX rules file not found") from None
-    except Exception as exc:  # lxml / parser errors: report them as a bad rules file
+    except Exception as exc:  # noqa: BLE001 - lxml / parser errors: report them as a bad rules file
         raise AlignError(path, f"not a valid SRX rules file ({exc})") from None
 
 

@@ -11,7 +11,7 @@ import re
 
 TRANSLATOR_NOTE = re.compile(
     r"\b(?:Anm\.\s*d\.\s*(?:Übers|Ü)\.|Anmerkung de[rs] Übersetz\w*|N\.\s*d\.\s*T\.|note du traducteur"
-    r"|translator'?s note|T\.N\.)", re.I)
+    r"|translator'?s note|T\.N\.)", re.IGNORECASE)
 
 BOILERPLATE = re.compile(
     r"\b(?:newsletter|subscribe|abonnier\w*|s'abonner|donat\w*|spende\w*|unterstützen sie|support (?:us|our)"
@@ -19,7 +19,7 @@ BOILERPLATE = re.compile(
     r"|mehr zum thema|read more|weiterlesen|lire aussi|(?:photo|foto|bild|image)\s*:|©|copyright"
     r"|all rights reserved|alle rechte vorbehalten|(?:english|german|deutsche|englische) (?:version|fassung)"
     r"|version (?:anglaise|allemande|française)|finden sie hier|available here|click here|hier klicken)\b",
-    re.I)
+    re.IGNORECASE)
 
 
 def is_translator_note(text: str) -> bool:

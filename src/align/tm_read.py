@@ -80,16 +80,17 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 from lxml import etree
 
 from .errors import AlignError
-from .read import read_bytes
 from .model import Alignment, Bead, Sentence
+from .read import read_bytes
 from .textio import normalise
 
-__all__ = ["read_translation_memory", "skipped_units", "TMX_EXTENSIONS", "CSV_EXTENSIONS"]
+__all__ = ["CSV_EXTENSIONS", "TMX_EXTENSIONS", "read_translation_memory", "skipped_units"]
 
 TMX_EXTENSIONS = (".tmx", ".xml")
 CSV_EXTENSIONS = (".csv", ".tsv")
@@ -220,7 +221,7 @@ def _split_sentences(text: str, n: int) -> list[str]:
         chosen.append(candidates[best])
         low = best + 1
     bounds = [-1, *chosen, len(text)]
-    return [text[a + 1 : b] for a, b in zip(bounds, bounds[1:])]
+    return [text[a + 1 : b] for a, b in pairwise(bounds)]
 
 
 def _ids_usable(units: Sequence[_Unit]) -> bool:
@@ -335,17 +336,17 @@ def _decode_xml(path: Path, data: bytes) -> str:
     return _CONTROL_REFS.sub("", _CONTROL_CHARS.sub("", text))
 
 
-def _local(element) -> str | None:
+def _local(element: etree._Element) -> str | None:
     tag = element.tag
     if not isinstance(tag, str):
         return None  # comment, processing instruction, entity
     return tag.rsplit("}", 1)[-1]
 
 
-def _seg_text(seg) -> str:
+def _seg_text(seg: etree._Element) -> str:
     parts: list[str] = [seg.text or ""]
 
-    def walk(element) -> None:
+    def walk(element: etree._Element) -> None:
         name = _local(element)
         if name is None:
             if isinstance(element, etree._Entity):
@@ -418,7 +419,7 @@ def _parse_tmx(path: Path, text: str) -> tuple[dict[str, str], dict[str, str], l
     return root_attrs, header, tus
 
 
-def _raw_tu(tu, number: int) -> _RawTU:
+def _raw_tu(tu: etree._Element, number: int) -> _RawTU:
     props: dict[str, str] = {}
     tuvs: list[tuple[str, str]] = []
     for child in tu:
@@ -577,9 +578,7 @@ def _read_csv(path: Path, data: bytes, src_lang: str | None, tgt_lang: str | Non
             if len(row) > len(columns) and any(f.strip() for f in row[len(columns):]):
                 raise AlignError(path, f"line {row_start}: {len(row)} fields, but the header has {len(columns)}")
             row = row + [""] * (len(columns) - len(row))
-
-            def get(name: str) -> str | None:
-                return row[index[name]] if name in index else None
+            get = {name: row[i] for name, i in index.items()}.get  # a column's text, None if absent
 
             src, tgt = _normalise(get("src_text") or ""), _normalise(get("tgt_text") or "")
             if not src and not tgt:

@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..model import Issue, Span
+from ..model import Issue, Side, Span
 
 __all__ = ["check_names"]
 
@@ -254,9 +254,7 @@ def _stem_match(name: str, word: str) -> bool:
     cp = _common_prefix(name, word)
     if n >= 5 and cp >= max(4, n - 2):
         return True
-    if n >= 8 and cp >= n - 3:
-        return True
-    return False
+    return n >= 8 and cp >= n - 3
 
 
 @lru_cache(maxsize=65536)
@@ -361,7 +359,7 @@ def _phrase_keys(text: str) -> tuple[str, ...]:
 def _table() -> _Table:
     concepts: list[list[str]] = []
     for line in TABLE_PATH.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#") or line.startswith("en\t"):
+        if not line.strip() or line.startswith(("#", "en\t")):
             continue
         concepts.append([v.strip() for cell in line.split("\t") for v in cell.split("|")
                          if v.strip()])
@@ -384,6 +382,12 @@ def _table() -> _Table:
                   min(longest, _MAX_PHRASE), tuple(words))
 
 
+def _codes(names: Iterable[str | int | None]) -> list[str]:
+    """The codes of a babel name table (language or territory): strings, though babel's
+    types allow any locale-data key."""
+    return [code for code in names if isinstance(code, str)]
+
+
 def _babel_concepts() -> list[list[str]]:
     """Country, region and language names in the table's languages, from babel's CLDR data."""
     try:
@@ -395,21 +399,21 @@ def _babel_concepts() -> list[list[str]]:
     locales = [Locale.parse(lang) for lang in TABLE_LANGS]
     home: dict[str, list[str]] = {}  # territory -> its main language, if mainly spoken there
     likely = get_global("likely_subtags")
-    for code in locales[0].languages:
+    for code in _codes(locales[0].languages):
         if len(code) == 2 and code != "en":
             parts = str(likely.get(code, "")).split("_")
             if len(parts) >= 2 and parts[-1].isupper() \
                     and get_official_languages(parts[-1])[:1] == (code,):
                 home.setdefault(parts[-1], []).append(code)
     out: list[list[str]] = []
-    for code in locales[0].territories:
+    for code in _codes(locales[0].territories):
         if code in ("001", "ZZ") or (code.isdigit() and code not in ("150", "002", "142", "019")):
             continue
         names = [loc.territories[code] for loc in locales if code in loc.territories]
         for lang in home.get(code, ()):  # Germany ~ German/deutsch, Russia ~ Russian/russisch
             names += [loc.languages[lang] for loc in locales if lang in loc.languages]
         out.append(names)
-    for code in locales[0].languages:
+    for code in _codes(locales[0].languages):
         if len(code) == 2:
             out.append([loc.languages[code] for loc in locales if code in loc.languages])
     for kind in ("months", "days"):
@@ -538,8 +542,8 @@ def _candidates(toks: list[_Tok], full: bool, table: _Table, text: str) -> list[
     """Name phrases of one side. `full`: the language does not capitalise nouns, so any
     capitalised word may be a name; otherwise only acronyms and inner-capital words."""
     _mark_shouting(toks)
+    phrases: list[_Phrase] = []
     if not full:
-        phrases = []
         for t in toks:
             if t.acronym or t.mixed:
                 t.weak = t.weak or _weak_acronym(t)
@@ -587,7 +591,6 @@ def _candidates(toks: list[_Tok], full: bool, table: _Table, text: str) -> list[
                 if not (u.acronym or u.mixed):  # How NATO Is ...: NATO stays a name
                     u.weak = u.soft = True
 
-    phrases: list[_Phrase] = []
     i = 0
     while i < len(toks):
         if not is_cand[i]:
@@ -883,7 +886,8 @@ def check_names(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issue]
 
     issues: list[Issue] = []
     seen: set[tuple[str, str]] = set()
-    for side, a_text in (("src", src), ("tgt", tgt)):
+    sides: tuple[tuple[Side, str], ...] = (("src", src), ("tgt", tgt))
+    for side, a_text in sides:
         for a_tok, b_tok, level in found[side].slips:
             s_tok, g_tok = (a_tok, b_tok) if side == "src" else (b_tok, a_tok)
             mark = (s_tok.fold, g_tok.fold)
@@ -896,7 +900,7 @@ def check_names(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issue]
                 f"(misspelling?)",
                 (Span("src", s_tok.start, s_tok.end, s_tok.text),
                  Span("tgt", g_tok.start, g_tok.end, g_tok.text))))
-    for side, a_text in (("src", src), ("tgt", tgt)):
+    for side, a_text in sides:
         here, there = ("source", "target") if side == "src" else ("target", "source")
         names_seen: set[str] = set()
         for phrase in found[side].missing:

@@ -38,9 +38,11 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import Any
 
 from babel import Locale
 from babel.dates import get_date_format, get_month_names
@@ -134,12 +136,16 @@ def _spelled() -> dict[str, dict[str, int]]:
 _SPELLED = _spelled()
 
 
+# ("n", Decimal) / ("c", Decimal) century / ("d", y, m, d) / ("t", hour, minute) / ("i", literal)
+_Key = tuple[Any, ...]
+
+
 @dataclass(eq=False)  # compared by identity
 class _Item:
     """One number-like thing found in a text."""
 
     kind: str  # "num", "date", "time", "id" (identifier, compared literally), "word" (spelled out)
-    keys: frozenset  # ("n", Decimal) / ("d", y, m, d) / ("i", literal): equal if any key is shared
+    keys: frozenset[_Key]  # ("n", Decimal) / ("d", y, m, d) / ("i", literal): equal if any key is shared
     start: int
     end: int
     text: str
@@ -178,7 +184,7 @@ class _LocaleData:
     weak: frozenset[str]  # lower-case words in `spelled` that only satisfy a 1 (German articles)
 
 
-def _alt(words) -> str:
+def _alt(words: Iterable[str]) -> str:
     """Regex alternation, longest first so "US dollars" wins over "dollars"."""
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)) if w)
 
@@ -187,14 +193,16 @@ def _alt(words) -> str:
 def _current_currencies() -> frozenset[str]:
     codes: set[str] = set()
     for territory in Locale("en").territories:
+        if not isinstance(territory, str):  # babel's types allow any locale-data key
+            continue
         try:
             codes.update(get_territory_currencies(territory, tender=True))
-        except Exception:  # territories without currency data
+        except Exception:  # noqa: BLE001, S110 - territories without currency data: none to add
             pass
     return frozenset(codes)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _locale_data(lang: str) -> _LocaleData:
     locale = Locale.parse(lang.replace("-", "_"))
     base = locale.language
@@ -327,8 +335,8 @@ def _parse_cached(run: str, own: _LocaleData, other: _LocaleData) -> Decimal | N
     return None
 
 
-def _date_item(m: re.Match, text: str, year: str | None, month: int | None, day: str | None,
-               alternatives: tuple = ()) -> _Item:
+def _date_item(m: re.Match[str], text: str, year: str | None, month: int | None, day: str | None,
+               alternatives: tuple[tuple[int | None, int | None, int | None], ...] = ()) -> _Item:
     y = int(year) if year else None
     d = int(day) if day else None  # an impossible day (32 May) still differs from 22 May
     dates = {(y, month, d)} | set(alternatives)
@@ -340,7 +348,7 @@ def _literal(s: str) -> str:
     return re.sub(r"[\s\-\u2010\u2011_]", "", s).casefold()  # F-35 == F35, COVID-19 == Covid-19
 
 
-def _number_item(m: re.Match, text: str, own: _LocaleData, other: _LocaleData) -> list[_Item]:
+def _number_item(m: re.Match[str], text: str, own: _LocaleData, other: _LocaleData) -> list[_Item]:
     run, glued = m.group("num"), m.group("glued")
     value = _parse_number(run, own, other)
     currency: frozenset[str] = frozenset()
@@ -405,7 +413,7 @@ _SENTENCE_START_RE = re.compile(r"(?:^|[.!?:\"“”])\s*$")
 _AFTER_EN_I_RE = re.compile(r"(?:[.,;:!?)]|\s*$|\s+(?:and|or)\b)")
 
 
-def _roman(m: re.Match, text: str, own: _LocaleData) -> _Item | None:
+def _roman(m: re.Match[str], text: str, own: _LocaleData) -> _Item | None:
     """A Roman numeral I-XXX that follows a name (Louis XIV) or takes an ordinal dot (Ludwig dem
     XIV.), as a spelled-out number; English "I" only after a name mid-sentence and before a
     punctuation mark (Elizabeth I, World War I), as it is mostly the pronoun."""
@@ -467,7 +475,7 @@ def _extract(text: str, own: _LocaleData, other: _LocaleData) -> list[_Item]:
             span = text[m.start():m.end()]
             items.append(_Item("time", frozenset({("t", hour, minute)}), m.start(), m.end(), span))
         elif ident := m.group("ident"):
-            keys = {("i", _literal(ident))}
+            keys: set[_Key] = {("i", _literal(ident))}
             if tail := _HYPHEN_NUMBER_RE.search(ident):  # Top-10 / top 10, but F-35 vs F-16 differ
                 keys.add(("n", Decimal(tail.group(1))))
             items.append(_Item("id", frozenset(keys), m.start(), m.end(), text[m.start():m.end()]))
@@ -545,7 +553,7 @@ def _date_parts_match(date: _Item, nums: list[_Item]) -> list[_Item]:
 
 
 def _distance(a: _Item, b: _Item) -> float:
-    x, y = abs(a.value or 0), abs(b.value or 0)
+    x, y = abs(a.value or Decimal(0)), abs(b.value or Decimal(0))
     if x == y:
         return 0.0
     if not x or not y:
@@ -624,11 +632,11 @@ def _cjk_numeral(run: str) -> int:
     return total + section + number
 
 
-def _cjk_values(text: str) -> Counter:
+def _cjk_values(text: str) -> Counter[Decimal]:
     """The numbers of a Chinese or Japanese text, as a multiset: digits wherever they stand
     (1860年, 10%), scaled by 万 and 亿 (85万 = 850,000, 3.5亿 = 350,000,000), and numerals in
     characters (十八大 = 18, 五千多年 = 5000)."""
-    found: Counter = Counter()
+    found: Counter[Decimal] = Counter()
     text = unicodedata.normalize("NFKC", text)  # full-width digits and marks: ２，５００ = 2,500, 7：30
     for m in _CJK_DECADE_RE.finditer(text):  # 60年代: the sixties
         found.update(Decimal(century + int(m.group(1))) for century in (1900, 2000))
@@ -640,7 +648,7 @@ def _cjk_values(text: str) -> Counter:
     return found
 
 
-def _spelled_values(text: str, lang: str) -> Counter:
+def _spelled_values(text: str, lang: str) -> Counter[Decimal]:
     """The values of the numbers written in words in `text` (text2num's languages: en, de,
     fr, es, it, nl, pt; Chinese and Japanese numerals), as a multiset; empty for other
     languages."""
@@ -662,7 +670,8 @@ def check_numbers(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issu
     counterpart on the other side. See the module docstring for the rules."""
     s_data, t_data = _locale_data(src_lang), _locale_data(tgt_lang)
     found: dict[Side, list[_Item]] = {"src": _extract(src, s_data, t_data), "tgt": _extract(tgt, t_data, s_data)}
-    for side, data in (("src", s_data), ("tgt", t_data)):
+    side_data: tuple[tuple[Side, _LocaleData], ...] = (("src", s_data), ("tgt", t_data))
+    for side, data in side_data:
         if data.lang in _CJK_LANGS:
             # digits there stand glued to characters and full-width marks (1860年, 10：00): that
             # side is read by _cjk_values, to account for the other side's numbers
@@ -701,12 +710,14 @@ def check_numbers(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issu
             spelled = _spelled_values(tgt if other == "tgt" else src, other_lang)
             for a in leftover:
                 if a.kind == "date":
+                    assert a.date is not None  # every date item has its date
                     wanted = [Decimal(v) for v in a.date if v is not None]
                 elif a.kind == "time":
                     ((_, hour, minute),) = a.keys
                     hour = hour if spelled[Decimal(hour)] > 0 else (hour % 12 or 12)  # 22:00 / 晚上10：00
                     wanted = [Decimal(hour), Decimal(minute)] if minute else [Decimal(hour)]
                 else:
+                    assert a.value is not None  # every "num" item has its value
                     wanted = [a.value]
                 if all(spelled[v] > 0 for v in wanted):
                     for v in wanted:
@@ -732,8 +743,8 @@ def check_numbers(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issu
             if a.kind != "time" or a.used:
                 continue
             ((_, hour, minute),) = a.keys
-            wanted = {Decimal(f"{h}{minute:02d}") for h in {hour, hour % 12 or 12}}
-            n = next((n for n in digits[other] if not n.used and n.kind == "num" and n.value in wanted
+            as_number = {Decimal(f"{h}{minute:02d}") for h in {hour, hour % 12 or 12}}
+            n = next((n for n in digits[other] if not n.used and n.kind == "num" and n.value in as_number
                       and not n.currency and not n.percent), None)
             if n is not None:
                 _use(a, n)

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
-from ..model import Alignment, Bead, Issue, Span
+from ..model import Alignment, Bead, Issue, Severity, Side, Span
 from ..textkinds import is_boilerplate, is_translator_note
 
 _WORD = re.compile(r"\w+")
+_SIDES: tuple[Side, Side] = ("src", "tgt")
 
 @dataclass(frozen=True)
 class Thresholds:
@@ -47,8 +51,8 @@ def _robust(values: np.ndarray, floor: float) -> tuple[float, float]:
     return median, max(1.4826 * float(np.median(np.abs(values - median))), floor)
 
 
-def _joined(emb: np.ndarray, ids: tuple[int, ...]) -> np.ndarray:
-    v = emb[list(ids)].sum(axis=0)
+def _joined(emb: NDArray[np.floating[Any]], ids: tuple[int, ...]) -> NDArray[np.floating[Any]]:
+    v: NDArray[np.floating[Any]] = emb[list(ids)].sum(axis=0)
     return v / max(float(np.linalg.norm(v)), 1e-12)
 
 
@@ -87,7 +91,7 @@ def unmatched_issues(alignment: Alignment, limits: Thresholds = Thresholds()) ->
     info so they do not bury real omissions.
     """
     out: list[tuple[list[int], Issue]] = []
-    for side in ("src", "tgt"):
+    for side in _SIDES:
         sentences = alignment.src if side == "src" else alignment.tgt
         unmatched = [k for k, b in enumerate(alignment.beads) if b.src and not b.tgt] if side == "src" else \
             [k for k, b in enumerate(alignment.beads) if b.tgt and not b.src]
@@ -120,12 +124,12 @@ def unmatched_issues(alignment: Alignment, limits: Thresholds = Thresholds()) ->
     return out
 
 
-def _unmatched_issue(alignment: Alignment, side: str, group: list[int], text: str, unit: str,
+def _unmatched_issue(alignment: Alignment, side: Side, group: list[int], text: str, unit: str,
                      limits: Thresholds) -> Issue:
     """`unit`: '' for one sentence, else 'paragraph' or 'passage' (a run without paragraph marks)."""
-    where, other = ("source", "target") if side == "src" else ("target", "source")
+    where = "source" if side == "src" else "target"
     what = f"{unit} of {len(group)} sentences" if unit else "sentence"
-    evidence = (Span(side, 0, len(text), text),) if not unit else ()  # type: ignore[arg-type]
+    evidence = (Span(side, 0, len(text), text),) if not unit else ()
     if side == "tgt" and is_translator_note(text):
         return Issue("addition", "translator-note", "info", "translator's note in the target", evidence)
     if is_boilerplate(text):
@@ -133,9 +137,9 @@ def _unmatched_issue(alignment: Alignment, side: str, group: list[int], text: st
                      f"page furniture only in the {where} (not article content): {text[:70]}", evidence)
     confidence = min(alignment.beads[k].score for k in group)
     words = len(_WORD.findall(text))
-    severity = "error" if confidence >= limits.unmatched_error and words >= limits.min_words else "warning"
+    severity: Severity = "error" if confidence >= limits.unmatched_error and words >= limits.min_words else "warning"
     category, verb = ("omission", "missing in the target") if side == "src" else ("addition", "not in the source")
-    return Issue(category, f"{category}-{unit or 'sentence'}", severity,  # type: ignore[arg-type]
+    return Issue(category, f"{category}-{unit or 'sentence'}", severity,
                  f"{what} {verb}: {text[:80]}{'…' if len(text) > 80 else ''}", evidence)
 
 
@@ -148,10 +152,11 @@ def pair_issues(alignment: Alignment, k: int, stats: PairStats, src_emb: np.ndar
     """
     bead: Bead = alignment.beads[k]
     issues: list[Issue] = []
+    severity: Severity
     cos_z, ratio_z = stats.cos_z(k), stats.ratio_z(k)
     if ratio_z <= limits.short_warning and (cos_z <= -1.0 or extra_missing or ratio_z <= limits.short_error):
         severity = "error" if ratio_z <= limits.short_error and (cos_z <= -1.0 or extra_missing) else "warning"
-        issues.append(Issue("omission", "partial-omission", severity,  # type: ignore[arg-type]
+        issues.append(Issue("omission", "partial-omission", severity,
                             f"the target is much shorter than usual for this document "
                             f"(length z {ratio_z:.1f}): part of the source may be left out"))
     elif ratio_z >= limits.long_warning and cos_z <= -1.5:
@@ -164,12 +169,13 @@ def pair_issues(alignment: Alignment, k: int, stats: PairStats, src_emb: np.ndar
                           len(_WORD.findall(alignment.tgt_text(bead)))) >= limits.min_words + 1
         severity = ("error" if cos_z <= limits.weak_error and bead.score < limits.weak_error_confidence
                     and long_enough else "warning")
-        issues.append(Issue("mistranslation", "weak-pair", severity,  # type: ignore[arg-type]
+        issues.append(Issue("mistranslation", "weak-pair", severity,
                             f"the two sides seem to say different things (similarity {stats.cos[k]:.2f}, "
                             f"typical here {stats.cos_centre:.2f})"))
     # A sentence inside a merge that resembles nothing on the other side: likely unmatched.
-    for side, ids, mine, other, other_ids in (("src", bead.src, src_emb, tgt_emb, bead.tgt),
-                                              ("tgt", bead.tgt, tgt_emb, src_emb, bead.src)):
+    sides: tuple[tuple[Side, tuple[int, ...], NDArray[Any], NDArray[Any], tuple[int, ...]], ...]
+    sides = (("src", bead.src, src_emb, tgt_emb, bead.tgt), ("tgt", bead.tgt, tgt_emb, src_emb, bead.src))
+    for side, ids, mine, other, other_ids in sides:
         if len(ids) < 2:
             continue
         joined = _joined(other, other_ids)
@@ -182,7 +188,7 @@ def pair_issues(alignment: Alignment, k: int, stats: PairStats, src_emb: np.ndar
                 where = "source" if side == "src" else "target"
                 issues.append(Issue(category, f"partial-{category}", "warning",
                                     f"a {where} sentence of this merged pair seems to have no counterpart: "
-                                    f"{text[:60]}", (Span(side, start, start + len(text), text),)))  # type: ignore[arg-type]
+                                    f"{text[:60]}", (Span(side, start, start + len(text), text),)))
     return issues
 
 
@@ -193,7 +199,7 @@ _CLAUSE_WORDS = {
     "de": "und aber oder weil während die der das wobei wenn obwohl als nachdem bevor sodass damit denn",
     "fr": "et mais ou parce que qui dont où quand lorsque bien si puisque afin après avant",
 }
-_CLAUSE_OPENERS = {lang: re.compile(r"\s+(?=(?:%s)\b)" % "|".join(words.split()), re.I)
+_CLAUSE_OPENERS = {lang: re.compile(rf"\s+(?=(?:{'|'.join(words.split())})\b)", re.IGNORECASE)
                    for lang, words in _CLAUSE_WORDS.items()}
 
 
@@ -227,19 +233,20 @@ def _member_spans(alignment: Alignment, bead: Bead, side: str) -> list[tuple[int
 
 
 def part_candidates(alignment: Alignment, stats: PairStats, embeddings: tuple[np.ndarray, np.ndarray],
-                    max_ratio_z: float, member_below: float = 0.5) -> list[tuple[int, str, int, int]]:
+                    max_ratio_z: float, member_below: float = 0.5) -> list[tuple[int, Side, int, int]]:
     """(bead, side, start, end): parts of a pair worth testing for having no counterpart.
 
     Sentences of a merged side that are not clearly like the other side (cosine with it below
     `member_below`: a merge can hide an omitted or added sentence), and the source clauses of
     pairs whose target is short for the document (a dropped clause).
     """
-    out = []
+    out: list[tuple[int, Side, int, int]] = []
     for k, bead in enumerate(alignment.beads):
         if k not in stats.cos:
             continue
-        for side, ids, other_ids, mine, other in (("src", bead.src, bead.tgt, *embeddings),
-                                                  ("tgt", bead.tgt, bead.src, *embeddings[::-1])):
+        sides: tuple[tuple[Side, tuple[int, ...], tuple[int, ...], NDArray[Any], NDArray[Any]], ...]
+        sides = (("src", bead.src, bead.tgt, *embeddings), ("tgt", bead.tgt, bead.src, *embeddings[::-1]))
+        for side, ids, other_ids, mine, other in sides:
             if len(ids) >= 2:
                 joined = _joined(other, other_ids)
                 spans = _member_spans(alignment, bead, side)
@@ -255,7 +262,8 @@ def part_candidates(alignment: Alignment, stats: PairStats, embeddings: tuple[np
 
 
 def left_out_parts(alignment: Alignment, stats: PairStats, embeddings: tuple[np.ndarray, np.ndarray],
-                   encode, max_ratio_z: float = 0.0, limits: Thresholds = Thresholds()) -> dict[int, list[Issue]]:
+                   encode: Callable[[list[str]], NDArray[np.float32]], max_ratio_z: float = 0.0,
+                   limits: Thresholds = Thresholds()) -> dict[int, list[Issue]]:
     """Parts of a pair that the other side does not render: omitted or added clauses and
     sentences hidden inside a pair.
 
@@ -279,7 +287,7 @@ def left_out_parts(alignment: Alignment, stats: PairStats, embeddings: tuple[np.
         mine, other = (src_vec, tgt_vec) if side == "src" else (tgt_vec, src_vec)
         gains.append(float(vec @ other) - float(mine @ other))
     min_gain = limits.part_gain
-    best: dict[tuple[int, str], tuple[float, int, int]] = {}
+    best: dict[tuple[int, Side], tuple[float, int, int]] = {}
     for (k, side, start, end), gain in zip(candidates, gains):
         if gain >= min_gain and ((k, side) not in best or gain > best[k, side][0]):
             best[k, side] = (gain, start, end)
@@ -288,7 +296,7 @@ def left_out_parts(alignment: Alignment, stats: PairStats, embeddings: tuple[np.
         part = text[k, side][start:end]
         category, message = (("omission", "this part of the source seems to be missing in the target")
                              if side == "src" else ("addition", "this part of the target is not in the source"))
-        issues.setdefault(k, []).append(Issue(category, f"partial-{category}", "warning",  # type: ignore[arg-type]
+        issues.setdefault(k, []).append(Issue(category, f"partial-{category}", "warning",
                                               f"{message}: \"{part[:70]}\"",
-                                              (Span(side, start, end, part),)))  # type: ignore[arg-type]
+                                              (Span(side, start, end, part),)))
     return issues

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
-from ..model import Issue, Span
+from ..model import Issue, Side, Span
 
-_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"“”„«»]+", re.I)
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"“”„«»]+", re.IGNORECASE)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _TRAILING_PUNCT = ".,;:!?)]}'\"’”“"
 # UTF-8 read as Latin-1 / cp1252, and the replacement character.
@@ -51,11 +52,11 @@ def _localised(url: str, src_lang: str, tgt_lang: str) -> str:
     return lowered.rstrip("/")
 
 
-def _spans(pattern: re.Pattern, text: str, side: str, clean=lambda s: s) -> list[Span]:
+def _spans(pattern: re.Pattern[str], text: str, side: Side, clean: Callable[[str], str] = lambda s: s) -> list[Span]:
     out = []
     for match in pattern.finditer(text):
         value = clean(match.group())
-        out.append(Span(side, match.start(), match.start() + len(value), value))  # type: ignore[arg-type]
+        out.append(Span(side, match.start(), match.start() + len(value), value))
     return out
 
 
@@ -116,20 +117,22 @@ def _unbalanced(text: str) -> str | None:
 
 def check_mechanics(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issue]:
     issues = check_links(src, tgt, src_lang, tgt_lang)
-    for side, text in (("src", src), ("tgt", tgt)):
+    sides: tuple[tuple[Side, str], ...] = (("src", src), ("tgt", tgt))
+    for side, text in sides:
         for match in _MOJIBAKE.finditer(text):
             where = "source" if side == "src" else "target"
             issues.append(Issue("characters", "mojibake", "error",
                                 f"garbled characters '{match.group()}' in the {where} (wrong text encoding)",
-                                (Span(side, match.start(), match.end(), match.group()),)))  # type: ignore[arg-type]
+                                (Span(side, match.start(), match.end(), match.group()),)))
             break
     src_bad, tgt_bad = _unbalanced(src), _unbalanced(tgt)
     if bool(src_bad) != bool(tgt_bad):
         side, pair = ("tgt", tgt_bad) if tgt_bad else ("src", src_bad)
+        assert pair is not None  # exactly one side is unbalanced
         where = "target" if side == "tgt" else "source"
         text = tgt if side == "tgt" else src
         marks = [k for k, char in enumerate(text) if char in set(pair)]
-        evidence = tuple(Span(side, k, k + 1, text[k]) for k in marks[:6])  # type: ignore[arg-type]
+        evidence = tuple(Span(side, k, k + 1, text[k]) for k in marks[:6])
         issues.append(Issue("typographical", "unbalanced-marks", "warning",
                             f"unbalanced {pair} in the {where} only", evidence))
     src_end, tgt_end = _final_mark(src), _final_mark(tgt)
@@ -138,9 +141,9 @@ def check_mechanics(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Is
     if src_q != tgt_q and src_end[0] >= 0 and tgt_end[0] >= 0:
         message = ("a question in the source is a statement in the target" if src_q
                    else "a statement in the source is a question in the target")
-        evidence = tuple(Span(side, k, k + 1, mark) for side, (k, mark) in (("src", src_end), ("tgt", tgt_end))
-                         if k >= 0)
-        issues.append(Issue("mistranslation", "question-statement", "warning", message, evidence))  # type: ignore[arg-type]
+        ends: tuple[tuple[Side, tuple[int, str]], ...] = (("src", src_end), ("tgt", tgt_end))
+        evidence = tuple(Span(side, k, k + 1, mark) for side, (k, mark) in ends if k >= 0)
+        issues.append(Issue("mistranslation", "question-statement", "warning", message, evidence))
     return issues
 
 
