@@ -318,10 +318,6 @@ def evaluate(files: tuple[str, ...]) -> None:
         click.echo(f"{kind:8}{p:10.4f}{r:10.4f}{f:10.4f}")
 
 
-if __name__ == "__main__":
-    main()
-
-
 @main.group()
 def cache() -> None:
     """The embedding cache: what it holds, and clearing it."""
@@ -353,3 +349,7 @@ def cache_clear_command(cache_dir: str | None, encoder: str | None) -> None:
 
     removed = clear_cache(Path(cache_dir) if cache_dir else None, encoder)
     click.echo(f"removed {removed} cached embeddings")
+
+
+if __name__ == "__main__":
+    main()
