@@ -10,11 +10,13 @@ agree), written as plain text, then measures with the real `align batch` command
   warm new folder the default run again with the cache warm, into a new folder
   rerun finished  the default run into its own finished folder
   memory          peak RSS of the whole process tree (main + workers), sampled every 0.1 s,
-                  for the full batch and for a tenth of it (warm cache both)
-  ray             the warm run with --engine ray on a local Ray instance
-  resume          SIGKILL at three random moments of a warm run into a fresh folder, rerun
-                  after each, then compare the combined corpus with the uninterrupted run
-                  (creation dates apart) and count the pairs each rerun redid.
+                  for the full batch and for a tenth of it (cold cache both)
+  copies          issue 7's layout: a third as many distinct articles, each under three
+                  names; floor, cold default and cold corpus-only runs
+  ray             the cold run with --engine ray on a local Ray instance
+  resume          SIGKILL after another random 10-40 % of the pairs of a run into a fresh
+                  folder (the cache's embeddings, none of its pairs), three times, rerun after each, then compare the combined corpus with the
+                  uninterrupted run (creation dates apart) and count the pairs each rerun redid.
 
 Usage (from the repository root):
     python bench/batch.py [--pairs 200] [--workers N] [--no-resume]
@@ -29,6 +31,7 @@ import random
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -57,16 +60,19 @@ def paragraph_pairs() -> list[tuple[str, str]]:
     return pairs
 
 
-def build(folder: Path, count: int, seed: int = 7) -> None:
-    """`count` articles of 12 paragraph pairs each, drawn at random (with a fixed seed)."""
+def build(folder: Path, count: int, seed: int = 7, copies: int = 1) -> None:
+    """`count` articles of 12 paragraph pairs each, drawn at random (with a fixed seed); with
+    `copies` > 1, count / copies distinct articles, each written `copies` times under other
+    names (the layout of the batch measured in issue 7)."""
     if (folder / ".complete").exists():
         return
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     pool = paragraph_pairs()
     rng = random.Random(seed)
+    distinct = [rng.sample(pool, 12) for _ in range(max(1, count // copies))]
     for k in range(count):
-        chosen = rng.sample(pool, 12)
+        chosen = distinct[k % len(distinct)]
         (folder / f"a{k:05d}.en.txt").write_text("\n\n".join(s for s, _ in chosen) + "\n", encoding="utf-8")
         (folder / f"a{k:05d}.de.txt").write_text("\n\n".join(t for _, t in chosen) + "\n", encoding="utf-8")
     (folder / ".complete").write_text("", encoding="utf-8")
@@ -95,7 +101,7 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
-def timed(args: list[str], kill_after: float | None = None) -> dict:
+def timed(args: list[str], kill_after: float | None = None, kill_when=None) -> dict:
     """Run `align ...`; wall time, peak RSS of the process tree, the last stdout line."""
     started = time.monotonic()
     proc = subprocess.Popen(ALIGN + args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -110,6 +116,12 @@ def timed(args: list[str], kill_after: float | None = None) -> dict:
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     killed = False
+    if kill_when is not None:
+        while proc.poll() is None and not kill_when():
+            time.sleep(0.02)
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+            killed = True
     if kill_after is not None:
         try:
             proc.wait(timeout=kill_after)
@@ -194,8 +206,18 @@ def main() -> int:
     print(f"rerun finished: {finished['wall']:.1f} s ({finished['summary'][:60]}...)", flush=True)
     tenth = max(1, args.pairs // 10)
     small = timed(["batch", str(manifest(folder, tenth, WORK / "tenth.csv")), "-o", str(fresh("out-small")),
-                   "--cache-dir", str(WORK / "cache-a"), "-q", *workers])
-    print(f"memory: {tenth} pairs {small['peak_mb']:.0f} MB, {args.pairs} pairs {warm['peak_mb']:.0f} MB", flush=True)
+                   "--cache-dir", str(fresh("cache-small")), "-q", *workers])
+    print(f"memory: {tenth} pairs {small['peak_mb']:.0f} MB, {args.pairs} pairs {cold['peak_mb']:.0f} MB", flush=True)
+    # The layout of issue 7's batch: a third as many distinct articles, each under three names.
+    copies = WORK / f"copies-{args.pairs}"
+    build(copies, args.pairs, copies=3)
+    copies_floor, copies_distinct = floor_seconds(copies)
+    copies_cold = timed(["batch", str(copies), "-o", str(fresh("out-copies")), "--cache-dir",
+                         str(fresh("cache-copies")), "-q", *workers])
+    copies_corpus = timed(["batch", str(copies), "-o", str(fresh("out-copies-corpus")), "--cache-dir",
+                           str(fresh("cache-copies-corpus")), "--formats", "tmx,csv,jsonl", "-q", *workers])
+    print(f"copies: floor {copies_floor:.1f} s, cold {copies_cold['wall']:.1f} s, corpus only "
+          f"{copies_corpus['wall']:.1f} s", flush=True)
 
     rows += [
         ("encode-once floor", f"{floor:.1f} s ({distinct:,} distinct sentences of {sentences:,})"),
@@ -204,16 +226,22 @@ def main() -> int:
         ("cold, corpus formats only", f"{corpus_only['wall']:.1f} s = {corpus_only['wall'] / floor:.2f} × floor"),
         ("warm rerun into a new folder", f"{warm['wall']:.1f} s ({cold['wall'] / warm['wall']:.1f}× faster than cold)"),
         ("rerun into the finished folder", f"{finished['wall']:.1f} s: `{finished['summary'].split(';')[0]}`"),
-        ("peak memory, process tree", f"{small['peak_mb']:.0f} MB at {tenth} pairs, {warm['peak_mb']:.0f} MB at "
-                                      f"{args.pairs} pairs (warm cache)"),
+        ("peak memory, process tree", f"{small['peak_mb']:.0f} MB at {tenth} pairs, {cold['peak_mb']:.0f} MB at "
+                                      f"{args.pairs} pairs (cold cache)"),
+        (f"issue 7's layout ({args.pairs // 3} distinct articles × 3 names): encode-once floor",
+         f"{copies_floor:.1f} s ({copies_distinct:,} distinct sentences)"),
+        ("issue 7's layout: cold, default outputs", f"{copies_cold['wall']:.1f} s = "
+                                                   f"{copies_cold['wall'] / copies_floor:.2f} × floor"),
+        ("issue 7's layout: cold, corpus formats only", f"{copies_corpus['wall']:.1f} s = "
+                                                       f"{copies_corpus['wall'] / copies_floor:.2f} × floor"),
     ]
     try:
         import ray  # noqa: F401
 
-        on_ray = timed(["batch", str(folder), "-o", str(fresh("out-ray")), "--cache-dir", str(WORK / "cache-a"),
+        on_ray = timed(["batch", str(folder), "-o", str(fresh("out-ray")), "--cache-dir", str(fresh("cache-ray")),
                         "--engine", "ray", "-q", *workers])
-        rows.append(("`--engine ray`, local instance, warm cache", f"{on_ray['wall']:.1f} s (local engine: "
-                     f"{warm['wall']:.1f} s; Ray's start-up included); {sentences / on_ray['wall']:.0f} sentences/s"))
+        rows.append(("`--engine ray`, local instance, cold cache", f"{on_ray['wall']:.1f} s (local engine: "
+                     f"{cold['wall']:.1f} s; Ray's start-up included); {sentences / on_ray['wall']:.0f} sentences/s"))
         print(rows[-1][1], flush=True)
     except ImportError:
         rows.append(("`--engine ray`", "not measured: ray is not installed"))
@@ -223,14 +251,27 @@ def main() -> int:
         redone = []
         state = out / ".align-batch" / "state.jsonl"
         finished = []
+        # The embeddings of the runs above, but none of their finished pairs: every pair is
+        # aligned, from the same vectors as the uninterrupted run (fresh encodings can differ
+        # in the last bits with the batch they were encoded in).
+        resume_cache = fresh("cache-resume")
+        resume_cache.mkdir()
+        with sqlite3.connect(WORK / "cache-a" / "embeddings.sqlite") as src_db, \
+                sqlite3.connect(resume_cache / "embeddings.sqlite") as dst_db:
+            src_db.backup(dst_db)
+            dst_db.execute("DELETE FROM pairs")
+
+        def lines() -> int:
+            return len(state.read_text(encoding="utf-8").splitlines()) if state.exists() else 0
+
         for k in range(3):
-            moment = rng.uniform(0.2, 0.8) * warm["wall"]
-            run = timed(["batch", str(folder), "-o", str(out), "--cache-dir", str(WORK / "cache-a"), "-q", *workers],
-                        kill_after=moment)
-            finished.append(len(state.read_text(encoding="utf-8").splitlines()) if state.exists() else 0)
-            print(f"resume: kill {k + 1} after {moment:.1f} s (killed: {run['killed']}); "
-                  f"{finished[-1]} pairs finished", flush=True)
-        last = timed(["batch", str(folder), "-o", str(out), "--cache-dir", str(WORK / "cache-a"), "-q", *workers])
+            # kill -9 once another 10-40 % of the pairs are done
+            target = lines() + rng.randint(args.pairs // 10, 2 * args.pairs // 5)
+            run = timed(["batch", str(folder), "-o", str(out), "--cache-dir", str(resume_cache), "-q", *workers],
+                        kill_when=lambda: lines() >= target)
+            finished.append(lines())
+            print(f"resume: kill {k + 1} at {finished[-1]} finished pairs (killed: {run['killed']})", flush=True)
+        last = timed(["batch", str(folder), "-o", str(out), "--cache-dir", str(resume_cache), "-q", *workers])
         done_before = re.search(r"\((\d+) now, (\d+) already done\)", last["summary"])
         same = all(without_dates(out / f) == without_dates(WORK / "out-warm" / f)
                    for f in ("corpus.tmx", "corpus.csv", "corpus.jsonl", "findings.csv", "findings.jsonl"))

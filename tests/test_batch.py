@@ -232,11 +232,53 @@ def test_workers_give_the_same_corpus_as_one(tmp_path, encoder):
     _copies(folder, 4)
     aligner = Aligner("en", "de", encoder=encoder)
     one = run_batch(aligner, folder, tmp_path / "one", BatchSettings(formats=("tmx", "findings"), workers=1))
-    two = run_batch(aligner, folder, tmp_path / "two", BatchSettings(formats=("tmx", "findings"), workers=2))
+    # the bare encoder (no cache): the workers align every pair rather than reuse the first run's
+    uncached = Aligner("en", "de", encoder=encoder.inner)
+    two = run_batch(uncached, folder, tmp_path / "two", BatchSettings(formats=("tmx", "findings"), workers=2))
     assert [p.name for p in two.pairs] == [p.name for p in one.pairs] == ["p00", "p01", "p02", "p03"]
     for name in ("corpus.tmx", "findings.csv"):
         assert without_dates(tmp_path / "two" / name) == without_dates(tmp_path / "one" / name)
     assert [a.name for a in two.alignments()] == ["p00", "p01", "p02", "p03"]
+
+
+def test_a_pair_is_aligned_once_whatever_its_name(tmp_path, encoder, monkeypatch):
+    """Pairs with the same content are aligned once per batch, and a rerun into a new folder
+    aligns nothing (the finished pairs are in the cache); the files are the same as when every
+    pair is aligned afresh."""
+    from align.pipeline import Aligner
+
+    folder = tmp_path / "in"
+    _copies(folder, 6)  # three contents, each under two names
+    cache = tmp_path / "cache"
+    from align.embed import CachedEncoder, cache_info
+
+    aligner = Aligner("en", "de", encoder=CachedEncoder(encoder.inner, cache))
+    aligned: list[str] = []
+    real = Aligner.align_embedded
+
+    def counting(self, src, tgt, src_emb, tgt_emb, name):
+        aligned.append(name)
+        return real(self, src, tgt, src_emb, tgt_emb, name)
+
+    monkeypatch.setattr(Aligner, "align_embedded", counting)
+    first = run_batch(aligner, folder, tmp_path / "first", BatchSettings(workers=1))
+    assert aligned == ["p00", "p01", "p02"] and len(first.pairs) == 6 and not first.failed
+    assert cache_info(cache)["pairs"] == {"use": 3}
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("aligned again")
+
+    monkeypatch.setattr(Aligner, "align_embedded", refuse)
+    warm = run_batch(aligner, folder, tmp_path / "warm", BatchSettings(workers=1))
+    assert len(warm.pairs) == 6 and not warm.failed
+    monkeypatch.setattr(Aligner, "align_embedded", real)
+    fresh = run_batch(Aligner("en", "de", encoder=encoder.inner), folder, tmp_path / "fresh", BatchSettings(workers=1))
+    assert outputs(tmp_path / "first") == outputs(tmp_path / "warm") == outputs(tmp_path / "fresh")
+    for name in outputs(tmp_path / "fresh"):
+        expected = without_dates(tmp_path / "fresh" / name)
+        for other in ("first", "warm"):
+            assert without_dates(tmp_path / other / name) == expected, (other, name)
+    assert fresh.corpus.units == first.corpus.units
 
 
 def test_progress_lines_when_not_a_terminal():
@@ -281,14 +323,15 @@ def test_ray_engine_gives_the_same_corpus(tmp_path, cache_dir):
     local = run_align("batch", folder, "-o", tmp_path / "local", "--formats", "tmx,findings", "--workers", "1",
                       "--cache-dir", cache_dir, timeout=600)
     assert local.returncode == 0, local.stderr
+    # a cache of its own, so that the actors align rather than reuse the local run's pairs
     ray_run = run_align("batch", folder, "-o", tmp_path / "ray", "--formats", "tmx,findings", "--engine", "ray",
-                        "--workers", "2", "--cache-dir", cache_dir, timeout=600)
+                        "--workers", "2", "--cache-dir", tmp_path / "ray-cache", timeout=600)
     assert ray_run.returncode == 0, ray_run.stderr
     assert "(4 now, 0 already done)" in ray_run.stdout
     for name in ("corpus.tmx", "findings.csv", "p02.tmx"):
         assert without_dates(tmp_path / "ray" / name) == without_dates(tmp_path / "local" / name), name
     again = run_align("batch", folder, "-o", tmp_path / "ray", "--formats", "tmx,findings", "--engine", "ray",
-                      "--cache-dir", cache_dir)
+                      "--cache-dir", tmp_path / "ray-cache")
     assert "(0 now, 4 already done)" in again.stdout  # resume works the same way
 
 

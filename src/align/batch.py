@@ -16,6 +16,11 @@ skips finished pairs (after Ctrl-C, a crash or kill -9 as well), redoes a pair w
 or settings changed, and retries failed pairs. The combined files are always rebuilt from the
 per-pair results, in plan order, so an interrupted and resumed batch ends with the same
 files as an uninterrupted one (creation dates apart).
+
+A pair is aligned once whatever its name: pairs whose files have the same bytes (same
+languages and settings) are aligned once per batch and the others written from that result,
+and every finished pair goes into the cache beside the embeddings (`embed.PairCache`), keyed
+by content and by the code itself, so a rerun into a new folder only writes the files.
 """
 
 from __future__ import annotations
@@ -34,13 +39,14 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from . import __version__
 from .atomic import atomic_writer, staged_set
 from .corpus import CorpusFilter, CorpusStats, count_units, write_corpus
-from .embed import available_cores, encode_texts, limit_threads
+from .embed import PairCache, available_cores, encode_texts, limit_threads, pair_cache
 from .errors import AlignError
 from .export import ExportOptions
 from .model import Alignment, Bead, Finding, Sentence
@@ -70,6 +76,10 @@ class PairJob:
     tgt: Path
     src_lang: str
     tgt_lang: str
+    # Set by `run_batch`: the pair's content key (`content_key`), and the stem of an earlier
+    # pair of this batch with the same content, whose result this one is written from.
+    content: str = ""
+    copy_of: str = ""
 
     @property
     def stem(self) -> str:
@@ -281,6 +291,25 @@ def job_key(job: PairJob, digest: str) -> str:
     return hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
+@cache
+def code_digest() -> str:
+    """Digest of the package's own files: a cached pair is only reused by the same code."""
+    digest = hashlib.blake2b(digest_size=16)
+    root = Path(__file__).parent
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".tsv", ".srx") and path.is_file():
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def content_key(job: PairJob, digest: str) -> str:
+    """What a pair's result depends on, its name apart: settings, code, languages, both files'
+    bytes and kinds (the reader goes by the extension)."""
+    parts = [digest, code_digest(), job.src_lang, job.tgt_lang, job.src.suffix.lower(), job.tgt.suffix.lower(),
+             _file_digest(job.src), _file_digest(job.tgt)]
+    return hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
 # ---- per-pair results ---------------------------------------------------------------------
 
 @dataclass
@@ -364,9 +393,14 @@ def iter_unit(aligner: Aligner, jobs: list[tuple[PairJob, str]], out_dir: Path, 
     is a failed result; the others go on."""
     from .pipeline import REPORT_FORMATS, _same_file, find_discrepancies, write_outputs
 
+    results = pair_cache(aligner.encoder)
     prepared = []
     for job, key in jobs:
         base = PairResult(job.name, key, False, src=str(job.src), tgt=str(job.tgt))
+        reused = _reuse(job, base, out_dir, settings, results)
+        if reused is not None:
+            yield reused
+            continue
         try:
             pair_aligner = aligner if (job.src_lang, job.tgt_lang) == (aligner.src_lang, aligner.tgt_lang) \
                 else replace(aligner, src_lang=job.src_lang, tgt_lang=job.tgt_lang)
@@ -399,15 +433,63 @@ def iter_unit(aligner: Aligner, jobs: list[tuple[PairJob, str]], out_dir: Path, 
             alignment.src_path, alignment.tgt_path = src_doc.path, tgt_doc.path
             findings = find_discrepancies(alignment) if report else []
             written = write_outputs(alignment, out_dir, settings.formats, settings.export, findings)
+            record = {**pair_record(alignment, base.key, findings), "content": job.content}
             with atomic_writer(record_path(out_dir, job.stem)) as handle:
-                json.dump(pair_record(alignment, base.key, findings), handle, ensure_ascii=False)
-            result = replace(
-                base, ok=True, src_sentences=len(src), tgt_sentences=len(tgt), beads=len(alignment.beads),
-                pairs=sum(b.is_pair for b in alignment.beads),
-                severities=dict(Counter(f.severity for f in findings)), files=[p.name for p in written])
+                handle.write(json.dumps(record, ensure_ascii=False))  # the C encoder: json.dump streams in Python
+            if results is not None and job.content:
+                results.put(job.content, record)
+            result = _finished(base, alignment, findings, written)
         except Exception as exc:  # noqa: BLE001
             result = replace(base, reason=_reason(exc))
         yield result
+
+
+def _finished(base: PairResult, alignment: Alignment, findings: list[Finding], written: list[Path]) -> PairResult:
+    return replace(base, ok=True, src_sentences=len(alignment.src), tgt_sentences=len(alignment.tgt),
+                   beads=len(alignment.beads), pairs=sum(b.is_pair for b in alignment.beads),
+                   severities=dict(Counter(f.severity for f in findings)), files=[p.name for p in written])
+
+
+def _reuse(job: PairJob, base: PairResult, out_dir: Path, settings: BatchSettings,
+           results: PairCache | None) -> PairResult | None:
+    """The pair written from the result of its content aligned before (by the pair of this
+    batch it copies, or found in the cache); None when there is none, or it cannot be used."""
+    if not job.content:
+        return None
+    record = None
+    if job.copy_of:
+        try:
+            record = load_record(out_dir, job.copy_of)
+        except (OSError, ValueError):
+            pass
+        if record is not None and record.get("content") != job.content:
+            record = None  # left by an earlier run, from other input
+    if record is None and results is not None:
+        record = results.get(job.content)
+    if record is None:
+        return None
+    try:
+        return _write_from(record, job, base, out_dir, settings)
+    except Exception:  # noqa: BLE001 - whatever is wrong with the stored result: align afresh
+        return None
+
+
+def _write_from(record: dict[str, Any], job: PairJob, base: PairResult, out_dir: Path,
+                settings: BatchSettings) -> PairResult:
+    """Write a pair's files and result from another pair's result with the same content."""
+    from .check import finding_from_record, finding_record
+    from .pipeline import REPORT_FORMATS, write_outputs
+
+    record = {**record, "name": job.name, "key": base.key, "src_path": str(job.src), "tgt_path": str(job.tgt)}
+    alignment = alignment_from_record(record)
+    findings = [replace(finding_from_record(r), document=job.name) for r in record["findings"]]
+    if not any(f in REPORT_FORMATS for f in settings.formats):
+        findings = []
+    record["findings"] = [finding_record(f) for f in findings]
+    written = write_outputs(alignment, out_dir, settings.formats, settings.export, findings)
+    with atomic_writer(record_path(out_dir, job.stem)) as handle:
+        handle.write(json.dumps(record, ensure_ascii=False))  # the C encoder: json.dump streams in Python
+    return _finished(base, alignment, findings, written)
 
 
 def _failed(unit: list[tuple[PairJob, str]], reason: str) -> list[PairResult]:
@@ -660,6 +742,16 @@ def run_batch(aligner: Aligner, source: str | Path, out_dir: str | Path, setting
         if previous is not None and previous.key == key and previous.ok and record_path(out_dir, job.stem).exists():
             done[job.name] = previous
     pending = [(job, key) for job, key in keyed if job.name not in done]
+    # Pairs with the same content: the first is aligned, the others are written from it after.
+    first: dict[str, str] = {}
+    primaries, copies = [], []
+    for job, key in pending:
+        content = content_key(job, digest)
+        if content in first:
+            copies.append((replace(job, content=content, copy_of=first[content]), key))
+        else:
+            first[content] = job.stem
+            primaries.append((replace(job, content=content), key))
     skipped = len(done)
     failures = list(plan.failures)
     if settings.engine not in ENGINES:
@@ -669,16 +761,15 @@ def run_batch(aligner: Aligner, source: str | Path, out_dir: str | Path, setting
     try:
         if settings.engine == "ray":
             workers = settings.workers or 0  # 0: as many as the cluster has cores
-            units = group_jobs(pending, max(workers, 4))
-        else:
-            units = group_jobs(pending, workers)
-        for result in ENGINES[settings.engine](aligner, units, out_dir, settings, workers):
-            if result.ok:
-                state.add(result)
-                done[result.name] = result
-            else:
-                failures.append(Failure(result.name, result.src, result.tgt, result.reason))
-            progress.update(result)
+        for phase in (primaries, copies):
+            units = group_jobs(phase, max(workers, 4) if settings.engine == "ray" else workers)
+            for result in ENGINES[settings.engine](aligner, units, out_dir, settings, workers):
+                if result.ok:
+                    state.add(result)
+                    done[result.name] = result
+                else:
+                    failures.append(Failure(result.name, result.src, result.tgt, result.reason))
+                progress.update(result)
     finally:
         progress.close()
     finished = [done[job.name] for job, _ in keyed if job.name in done]

@@ -320,7 +320,7 @@ def evaluate(files: tuple[str, ...]) -> None:
 
 @main.group()
 def cache() -> None:
-    """The embedding cache: what it holds, and clearing it."""
+    """The cache (embeddings, and the finished pairs of `align batch`): what it holds, and clearing it."""
 
 
 def _cache_dir_option(func: _F) -> _F:
@@ -331,20 +331,21 @@ def _cache_dir_option(func: _F) -> _F:
 @cache.command("info")
 @_cache_dir_option
 def cache_info_command(cache_dir: str | None) -> None:
-    """Where the cache is, its size and its entries per encoder."""
+    """Where the cache is, its size, and its embeddings and finished batch pairs per encoder."""
     from .embed import cache_info
 
     info = cache_info(Path(cache_dir) if cache_dir else None)
     click.echo(f"{info['path']}: {info['bytes'] / 1e6:.1f} MB, {sum(info['encoders'].values())} entries")
-    for name, count in info["encoders"].items():
-        click.echo(f"  {name}: {count} entries")
+    for name in sorted(set(info["encoders"]) | set(info["pairs"])):
+        pairs = info["pairs"].get(name, 0)
+        click.echo(f"  {name}: {info['encoders'].get(name, 0)} entries" + (f", {pairs} finished pairs" if pairs else ""))
 
 
 @cache.command("clear")
 @_cache_dir_option
 @click.option("--encoder", default=None, help="clear only this encoder's entries (e.g. use, st:MODEL)")
 def cache_clear_command(cache_dir: str | None, encoder: str | None) -> None:
-    """Delete the cached embeddings (all, or one encoder's)."""
+    """Delete the cached embeddings and finished pairs (all, or one encoder's)."""
     from .embed import clear_cache
 
     removed = clear_cache(Path(cache_dir) if cache_dir else None, encoder)

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import json
 import os
 import sqlite3
+import zlib
 from collections.abc import Callable
 from importlib.metadata import EntryPoint
 from pathlib import Path
@@ -169,6 +171,8 @@ def _open_cache(path: Path) -> sqlite3.Connection:
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, encoder TEXT NOT NULL, "
                    "vec BLOB NOT NULL)")
+        db.execute("CREATE TABLE IF NOT EXISTS pairs (key TEXT PRIMARY KEY, encoder TEXT NOT NULL, "
+                   "record BLOB NOT NULL)")
     except (OSError, sqlite3.Error) as exc:
         raise AlignError(path, f"cannot open the embedding cache ({exc})") from None
     return db
@@ -236,6 +240,49 @@ class CachedEncoder:
         return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
 
 
+class PairCache:
+    """Finished pairs of `align batch`, kept in the same file as the embeddings and keyed by
+    content (input bytes, languages, settings and the code itself: `batch.content_key`), so
+    that a pair seen before, under any name and in any output folder, is not aligned again.
+    Records are compressed JSON."""
+
+    def __init__(self, path: Path, encoder: str) -> None:
+        self.path, self.encoder = path, encoder
+        self._db: sqlite3.Connection | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_db": None}
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._db is None:
+            self._db = _open_cache(self.path)
+            atexit.register(self._db.close)
+        return self._db
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        try:
+            row = self._connect().execute("SELECT record FROM pairs WHERE key = ?", (key,)).fetchone()
+            record: dict[str, Any] | None = json.loads(zlib.decompress(row[0])) if row else None
+        except (sqlite3.Error, zlib.error, ValueError):
+            return None  # an unreadable entry is a miss: the pair is aligned again
+        return record
+
+    def put(self, key: str, record: dict[str, Any]) -> None:
+        blob = zlib.compress(json.dumps(record, ensure_ascii=False).encode("utf-8", "surrogatepass"), 6)
+        try:
+            with self._connect() as db:
+                db.execute("INSERT OR REPLACE INTO pairs (key, encoder, record) VALUES (?, ?, ?)",
+                           (key, self.encoder, blob))
+        except sqlite3.Error as exc:
+            raise AlignError(self.path, f"cannot write the cache ({exc})") from None
+
+
+def pair_cache(encoder: Encoder) -> PairCache | None:
+    """The pair cache beside a cached encoder's embeddings; None when the encoder is not cached
+    (--no-cache)."""
+    return PairCache(encoder.path, encoder.name) if isinstance(encoder, CachedEncoder) else None
+
+
 def _cache_path(cache_dir: Path | None) -> Path:
     return Path(cache_dir or default_cache_dir()) / CACHE_FILE
 
@@ -243,20 +290,22 @@ def _cache_path(cache_dir: Path | None) -> Path:
 def cache_info(cache_dir: Path | None = None) -> dict[str, Any]:
     """Where the cache is, its size on disk and its entries per encoder."""
     path = _cache_path(cache_dir)
-    info: dict[str, Any] = {"path": str(path), "bytes": 0, "encoders": {}}
+    info: dict[str, Any] = {"path": str(path), "bytes": 0, "encoders": {}, "pairs": {}}
     if not path.exists():
         return info
     info["bytes"] = sum(p.stat().st_size for p in path.parent.glob(CACHE_FILE + "*") if p.is_file())
     db = _open_cache(path)
     try:
         info["encoders"] = dict(db.execute("SELECT encoder, COUNT(*) FROM vectors GROUP BY encoder ORDER BY encoder"))
+        info["pairs"] = dict(db.execute("SELECT encoder, COUNT(*) FROM pairs GROUP BY encoder ORDER BY encoder"))
     finally:
         db.close()
     return info
 
 
 def clear_cache(cache_dir: Path | None = None, encoder: str | None = None) -> int:
-    """Delete the cached embeddings (of one encoder, or all); returns how many were removed."""
+    """Delete the cached embeddings and finished pairs (of one encoder, or all); returns how
+    many embeddings were removed."""
     path = _cache_path(cache_dir)
     if not path.exists():
         return 0
@@ -265,9 +314,11 @@ def clear_cache(cache_dir: Path | None = None, encoder: str | None = None) -> in
         with db:
             if encoder is None:
                 removed = db.execute("DELETE FROM vectors").rowcount
+                db.execute("DELETE FROM pairs")
                 db.execute("DROP TABLE IF EXISTS emb")  # the layout before the encoder column
             else:
                 removed = db.execute("DELETE FROM vectors WHERE encoder = ?", (encoder,)).rowcount
+                db.execute("DELETE FROM pairs WHERE encoder = ?", (encoder,))
         db.execute("VACUUM")
     except sqlite3.Error as exc:
         raise AlignError(path, f"cannot clear the embedding cache ({exc})") from None
