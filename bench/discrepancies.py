@@ -198,20 +198,47 @@ def main() -> None:
 
     found, planted_count = Counter(), Counter()
     error_total, error_true = Counter(), Counter()
+    check_total, check_true = Counter(), Counter()
     per_seed: dict[int, Counter] = {}
     for seed in seeds:
         rng = random.Random(seed)
         before = found.copy()
         before_planted = planted_count.copy()
-        _plant_all(pairs, rng, donors, aligner, clean_keys, found, planted_count, error_total, error_true)
+        _plant_all(pairs, rng, donors, aligner, clean_keys, found, planted_count, error_total, error_true,
+                   check_total, check_true)
         per_seed[seed] = Counter({c: (found[c] - before[c], planted_count[c] - before_planted[c]) for c in CHANGES})
 
     elapsed = time.perf_counter() - started
     _report(args, seeds, pairs, elapsed, found, planted_count, error_total, error_true, per_seed, clean_errors,
-            clean_pairs, clean_by_check, clean_warnings, format_findings, corpus_errors, wmt_errors, wmt_pairs)
+            clean_pairs, clean_by_check, clean_warnings, format_findings, corpus_errors, wmt_errors, wmt_pairs,
+            check_total, check_true)
+    if not args.no_write:
+        write_sureness(check_total, check_true)
 
 
-def _plant_all(pairs, rng, donors, aligner, clean_keys, found, planted_count, error_total, error_true) -> None:
+def write_sureness(total: Counter, true: Counter) -> None:
+    """src/align/checks/sureness.tsv: each (check, severity)'s share of findings at a planted
+    change in the modified documents (one change each), smoothed toward the severity's mean
+    with the weight of SURENESS_PRIOR findings: how sure a finding of that kind is."""
+    from align.check import SURENESS_PRIOR
+
+    by_severity: Counter = Counter()
+    by_severity_true: Counter = Counter()
+    for (check, severity), n in total.items():
+        by_severity[severity] += n
+        by_severity_true[severity] += true[check, severity]
+    rows = ["check\tseverity\tfindings\tat_planted\tsureness"]
+    for (check, severity) in sorted(total):
+        mean = by_severity_true[severity] / by_severity[severity]
+        value = (true[check, severity] + SURENESS_PRIOR * mean) / (total[check, severity] + SURENESS_PRIOR)
+        rows.append(f"{check}\t{severity}\t{total[check, severity]}\t{true[check, severity]}\t{value:.3f}")
+    path = ROOT / "src" / "align" / "checks" / "sureness.tsv"
+    path.write_text("# written by python bench/discrepancies.py (see align.check.sureness)\n" + "\n".join(rows) + "\n",
+                    encoding="utf-8")
+
+
+def _plant_all(pairs, rng, donors, aligner, clean_keys, found, planted_count, error_total, error_true,
+               check_total, check_true) -> None:
     """One planted change of each type per document: count what the findings catch."""
     for pair in pairs:
         for change in CHANGES:
@@ -225,6 +252,11 @@ def _plant_all(pairs, rng, donors, aligner, clean_keys, found, planted_count, er
             if any(f.category in EXPECTED[change] and hits(f, planted) for f in findings):
                 found[change] += 1
             for f in findings:
+                # every finding of a modified WMT24 document (corpora/ carry deliberate differences
+                # of their own): is it at the planted change? (sureness)
+                if pair.name not in CORPUS_NAMES:
+                    check_total[f.check, f.severity] += 1
+                    check_true[f.check, f.severity] += hits(f, planted)
                 # An error the unmodified document has too is not about the planted change;
                 # it is counted in the false findings on unmodified translations instead.
                 if f.severity == "error" and _key(f) not in clean_keys[pair.name]:
@@ -234,7 +266,8 @@ def _plant_all(pairs, rng, donors, aligner, clean_keys, found, planted_count, er
 
 
 def _report(args, seeds, pairs, elapsed, found, planted_count, error_total, error_true, per_seed, clean_errors,
-            clean_pairs, clean_by_check, clean_warnings, format_findings, corpus_errors, wmt_errors, wmt_pairs) -> None:
+            clean_pairs, clean_by_check, clean_warnings, format_findings, corpus_errors, wmt_errors, wmt_pairs,
+            check_total, check_true) -> None:
     lines = [
         "# Planted-discrepancy benchmark", "",
         f"`python bench/discrepancies.py --wmt-docs {args.wmt_docs} --seeds {args.seeds}` — {stamp()}; "
@@ -256,6 +289,14 @@ def _report(args, seeds, pairs, elapsed, found, planted_count, error_total, erro
     for category in sorted(error_total):
         lines.append(f"| {category} | {error_total[category]} | {error_true[category]} | "
                      f"{error_true[category] / error_total[category]:.3f} |")
+    lines += ["", "## Every finding in the modified documents, by check and severity", "",
+              "WMT24 documents only (corpora/ carry deliberate differences of their own). "
+              "The share at the planted change (one per document) is what `src/align/checks/sureness.tsv` "
+              "records, smoothed, as each kind of finding's sureness: the report and the findings files "
+              "rank by it.", "", "| check | severity | findings | at a planted change | share |", "|---|---|---|---|---|"]
+    for check, severity in sorted(check_total, key=lambda k: -check_true[k] / check_total[k]):
+        n = check_total[check, severity]
+        lines.append(f"| {check} | {severity} | {n} | {check_true[check, severity]} | {check_true[check, severity] / n:.3f} |")
     lines += ["", "## Unmodified human translations", "",
               f"{clean_errors} error findings over {clean_pairs} sentence pairs: "
               f"**{100 * clean_errors / max(clean_pairs, 1):.2f} per 100 pairs** (target ≤ 1). "

@@ -142,10 +142,15 @@ def test_write_corpus(corpus_alignments, tmp_path):
 
 
 def test_findings_match_the_cli(encoder, cache_dir, tmp_path):
-    """The API and `align pair` give the same findings (same checks, same encoder)."""
+    """The API and `align pair` give the same findings (same checks, same encoder); the API in
+    document order, the files surest first."""
+    from align.check import ranked
+
     src, tgt, _ = CORPUS_PAIRS["baltic"]
     alignment = align.align_files(src, tgt, encoder=encoder)
-    api = [(f.bead, f.check, f.severity) for f in alignment.findings()]
+    findings = alignment.findings()
+    assert [f.bead for f in findings] == sorted(f.bead for f in findings)
+    api = [(f.bead, f.check, f.severity) for f in ranked(findings)]
     run = run_align("pair", src, tgt, "-o", tmp_path, "--formats", "findings", "--cache-dir", cache_dir)
     assert run.returncode == 0, run.stderr
     cli = [json.loads(line) for line in (tmp_path / "baltic.findings.jsonl").read_text().splitlines()]

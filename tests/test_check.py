@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import pytest
 
+from align.model import Finding
 from align.check import FINDING_FIELDS, check_alignment, check_corpus, write_findings_csv, write_findings_jsonl
 from conftest import CORPORA, SHARED, files_in, run_align
 
@@ -139,3 +140,27 @@ def test_align_check_on_csv_groups_a_passage(tmp_path, cache_dir):
                 (tmp_path / "report" / "asylum.findings.jsonl").read_text(encoding="utf-8").splitlines()]
     added = [f for f in findings if f["category"] == "addition" and f["severity"] == "error"]
     assert [(f["check"], f["tgt_ids"]) for f in added] == [("addition-passage", [58, 59, 60, 61])]
+
+
+def test_sureness_ranks_what_the_benchmark_found_right_first(tmp_path):
+    """Each kind of finding carries the share of its kind that was right on the planted
+    benchmark (checks/sureness.tsv); the findings files list the surest first."""
+    from align.check import SURENESS_PATH, ranked, sureness
+
+    assert SURENESS_PATH.exists()
+    def make(check: str, severity: str, bead: int) -> Finding:
+        return Finding("doc", bead, (bead,), (bead,), "s", "t", "omission", check, severity, check)
+
+    weak, added, unknown = make("question-statement", "warning", 0), make("addition-sentence", "error", 1), \
+        make("no-such-check", "info", 2)
+    assert 0.9 < sureness(added) <= 1 and 0 < sureness(weak) < 0.5 and sureness(unknown) < sureness(weak)
+    assert ranked([weak, unknown, added]) == [added, weak, unknown]
+    path = tmp_path / "f.csv"
+    write_findings_csv([weak, unknown, added], path)
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    assert [r["check"] for r in rows] == ["addition-sentence", "question-statement", "no-such-check"]
+    assert [float(r["sureness"]) for r in rows] == sorted((float(r["sureness"]) for r in rows), reverse=True)
+    jsonl = tmp_path / "f.jsonl"
+    write_findings_jsonl([weak, unknown, added], jsonl)
+    assert [json.loads(line)["check"] for line in jsonl.read_text(encoding="utf-8").splitlines()] == \
+        ["addition-sentence", "question-statement", "no-such-check"]

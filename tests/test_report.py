@@ -17,7 +17,8 @@ import pytest
 from lxml import html as lxml_html
 
 from align.model import Alignment, Bead, Finding, Sentence, Span
-from align.report import render_report, write_report
+from align.check import ranked, sureness
+from align.report import TOP_FINDINGS, render_report, write_report
 
 from conftest import CORPORA, files_in
 
@@ -539,6 +540,41 @@ def test_browser_energy_report(browser, energy_alignment, tmp_path, artifacts):
         page.close()
     shot = artifacts / "report.png"
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+
+
+def test_browser_first_screen_holds_the_surest_findings(browser, energy_alignment, tmp_path):
+    """The report opens on its most likely problems, surest first, each a link to its row."""
+    a = energy_alignment
+    fs = energy_findings(a)
+    path = tmp_path / "energy.report.html"
+    write_report(a, fs, path)
+    page = Page(browser, path, width=1280, height=800)
+    try:
+        items = page.page.locator("#top-findings li.top")
+        expected = [f for f in ranked(fs) if f.severity != "info"][:TOP_FINDINGS]
+        assert [items.nth(i).locator(".msg").inner_text() for i in range(items.count())] == \
+            [f.message for f in expected]
+        assert sureness(expected[0]) >= sureness(expected[-1])
+        first = items.nth(0).bounding_box()
+        assert first is not None and 0 <= first["y"] and first["y"] + first["height"] <= 800  # the first screen
+        linked = next(i for i in range(items.count()) if items.nth(i).locator("a").count())
+        target = items.nth(linked).locator("a").get_attribute("href")
+        items.nth(linked).locator("a").click()
+        row = page.page.locator(target).bounding_box()
+        assert row is not None and 0 <= row["y"] < 800  # the row scrolled into view
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+def test_top_findings_are_ranked_and_leave_out_info(small_report):
+    a, fs, _, doc = small_report
+    items = doc.xpath('//section[@id="top-findings"]//li')
+    expected = [f for f in ranked(fs) if f.severity != "info"][:TOP_FINDINGS]
+    assert [li.xpath('string(.//span[@class="msg"])') for li in items] == [f.message for f in expected]
+    values = [float(li.get("data-sureness")) for li in items]
+    assert values == sorted(values, reverse=True) and all(0 < v <= 1 for v in values)
+    assert "info" not in {f.severity for f in expected}
 
 
 def synthetic_alignment(n: int = 1000) -> tuple[Alignment, list[Finding]]:

@@ -993,9 +993,10 @@ class _FindingsFiles:
         return self
 
     def add(self, findings: list[Finding]) -> None:
-        from .check import finding_csv_row, finding_record
+        from .check import finding_csv_row, finding_record, ranked
 
         if self.handles:
+            findings = ranked(findings)  # within each pair, most likely right first
             self.csv.writerows(finding_csv_row(f) for f in findings)
             self.handles[1].write("".join(json.dumps(finding_record(f), ensure_ascii=False) + "\n" for f in findings))
 

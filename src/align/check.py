@@ -15,7 +15,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -35,7 +35,38 @@ PAIR_CHECKS: tuple[PairCheck, ...] = (check_numbers, check_names, check_untransl
 SEVERITIES = ("error", "warning", "info")
 
 FINDING_FIELDS = ("document", "bead", "severity", "category", "check", "message", "src_ids", "tgt_ids",
-                  "src_text", "tgt_text", "evidence", "score")
+                  "src_text", "tgt_text", "evidence", "score", "sureness")
+
+# ---- sureness: how likely a finding of each kind points at a real problem -----------------
+# checks/sureness.tsv holds, per (check, severity), the share of its findings that fell on the
+# planted change in bench/discrepancies.py's modified documents (one change each), smoothed
+# toward its severity's mean with the weight of SURENESS_PRIOR findings; written by that bench.
+SURENESS_PATH = Path(__file__).parent / "checks" / "sureness.tsv"
+SURENESS_PRIOR = 20.0
+# Kinds the benchmark never produced: by severity.
+DEFAULT_SURENESS = {"error": 0.9, "warning": 0.3, "info": 0.05}
+
+
+@cache
+def _sureness_table() -> dict[tuple[str, str], float]:
+    table: dict[tuple[str, str], float] = {}
+    if SURENESS_PATH.exists():
+        for line in SURENESS_PATH.read_text(encoding="utf-8").splitlines()[2:]:
+            check, severity, _, _, value = line.split("\t")
+            table[check, severity] = float(value)
+    return table
+
+
+def sureness(finding: Finding) -> float:
+    """How sure the check is that this finding points at a real problem, in [0, 1]: the share
+    of findings of its kind (check and severity) that were right on the planted benchmark."""
+    known = _sureness_table().get((finding.check, finding.severity))
+    return known if known is not None else DEFAULT_SURENESS.get(finding.severity, 0.05)
+
+
+def ranked(findings: Iterable[Finding]) -> list[Finding]:
+    """Findings most likely right first (by `sureness`); ties keep their order."""
+    return sorted(findings, key=lambda f: -sureness(f))
 
 
 def _finding(alignment: Alignment, k: int, issue: Issue) -> Finding:
@@ -298,6 +329,7 @@ def finding_record(finding: Finding) -> dict[str, Any]:
         "src_ids": list(finding.src_ids), "tgt_ids": list(finding.tgt_ids),
         "src_text": finding.src_text, "tgt_text": finding.tgt_text, "evidence": _evidence(finding),
         "score": None if finding.score is None else round(float(finding.score), 4),
+        "sureness": sureness(finding),
     }
 
 
@@ -311,8 +343,9 @@ def finding_from_record(record: dict[str, Any]) -> Finding:
 
 
 def write_findings_jsonl(findings: Iterable[Finding], path: Path) -> None:
+    """One JSON object per finding, most likely right first (`ranked`)."""
     with atomic_writer(Path(path)) as handle:
-        for finding in findings:
+        for finding in ranked(findings):
             handle.write(json.dumps(finding_record(finding), ensure_ascii=False) + "\n")
 
 
@@ -323,14 +356,16 @@ def finding_csv_row(finding: Finding) -> list[Any]:
     record["tgt_ids"] = ",".join(map(str, finding.tgt_ids))
     record["evidence"] = json.dumps(record["evidence"], ensure_ascii=False) if finding.evidence else ""
     record["score"] = "" if record["score"] is None else f"{record['score']:.4f}"
+    record["sureness"] = f"{record['sureness']:.3f}"
     return [record[f] for f in FINDING_FIELDS]
 
 
 def write_findings_csv(findings: Iterable[Finding], path: Path) -> None:
+    """The findings as CSV, most likely right first (`ranked`)."""
     with atomic_writer(Path(path)) as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow(FINDING_FIELDS)
-        writer.writerows(finding_csv_row(f) for f in findings)
+        writer.writerows(finding_csv_row(f) for f in ranked(findings))
 
 
 def summary_row(alignment: Alignment, findings: Iterable[Finding]) -> dict[str, Any]:

@@ -3,6 +3,9 @@
 `write_report(alignment, findings, path)` writes one HTML file with inline CSS and a small
 vanilla script (no external assets; it works offline from file://):
 
+- first, the most likely problems: the ten errors and warnings that `check.ranked` puts first
+  (by `check.sureness`, the share of findings of their kind that were right on the planted
+  benchmark), each with its sureness and a link to its row;
 - a summary: document, languages, sentence counts, beads by shape, confidence distribution,
   findings by category x severity;
 - findings not tied to a bead (`Finding.bead == -1`, an index outside the alignment, or another
@@ -27,6 +30,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from .atomic import atomic_writer
+from .check import ranked, sureness
 from .model import Alignment, Bead, Finding, Sentence, Span
 
 SEVERITIES = ("error", "warning", "info")
@@ -72,6 +76,7 @@ def render_report(alignment: Alignment, findings: Sequence[Finding]) -> str:
         "<link rel=\"icon\" href=\"data:,\">\n",
         f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n",
         f"<header><h1>{_e(title)}</h1></header>\n",
+        _top_section(alignment, findings),
         _summary(alignment, findings, categories, severities),
         _loose_section(alignment, findings, loose),
         _filters(findings, categories, severities),
@@ -238,6 +243,28 @@ def _loose_section(alignment: Alignment, findings: list[Finding], loose: list[in
         items.append(_finding_item(i, f, tail))
     return (f"<section id=\"doc-findings\"><h2>Document-level findings ({len(loose)})</h2>"
             f"<ul class=\"findings\">{''.join(items)}</ul></section>\n")
+
+
+TOP_FINDINGS = 10  # findings listed first, most likely right first
+
+
+def _top_section(alignment: Alignment, findings: list[Finding]) -> str:
+    """The first screen: the findings most likely to point at a real problem (`check.ranked`),
+    errors and warnings only, each linked to its row."""
+    top = [f for f in ranked(findings) if f.severity != "info"][:TOP_FINDINGS]
+    if not top:
+        return ""
+    items = []
+    for f in top:
+        bead = _tied_bead(alignment, f)
+        where = f"<a href=\"#b{bead}\">bead {bead}</a>" if bead is not None else "document"
+        items.append(f"<li class=\"top {_sev_class(f.severity)}\" data-sureness=\"{sureness(f):.3f}\">{_badge(f)} "
+                     f"<span class=\"sure\" title=\"share of findings of this kind that were right on the "
+                     f"benchmark\">{round(100 * sureness(f))}\u00a0%</span> <span class=\"msg\">{_e(f.message)}</span> "
+                     f"<span class=\"where\">{where}</span></li>")
+    shown = sum(f.severity != "info" for f in findings)
+    return (f"<section id=\"top-findings\"><h2>Most likely problems ({len(top)} of {shown}, "
+            f"surest first)</h2><ol class=\"top\">{''.join(items)}</ol></section>\n")
 
 
 def _clip(text: str, limit: int = 240) -> str:
@@ -430,6 +457,10 @@ table.counts{border-collapse:collapse;font-variant-numeric:tabular-nums}
 .counts thead th.sev-info{color:var(--info)}
 .counts td.zero{color:#c4c4cc}
 .counts .total,.counts tfoot td,.counts tfoot th{font-weight:600}
+#top-findings{border:1px solid var(--line);border-radius:6px;padding:8px 14px;margin-bottom:14px}
+#top-findings h2{font-size:15px;margin:0 0 6px}
+ol.top{margin:0;padding-left:22px}li.top{margin:0 0 4px;line-height:1.35}
+.sure{font-variant-numeric:tabular-nums;color:var(--muted);font-size:12px}
 #doc-findings{border:1px solid var(--line);border-radius:6px;padding:10px 14px;margin-bottom:14px;
 background:var(--bg)}
 ul.findings{list-style:none;margin:0;padding:0}p.why{margin:0;color:#6b5a00;font-size:.9em}
