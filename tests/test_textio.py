@@ -174,3 +174,26 @@ def test_a_side_in_another_language_is_refused(tmp_path, cache_dir):
     run = run_align("pair", de, en, "-o", out, "--src-lang", "de", "--tgt-lang", "en", "--formats", "tmx",
                     "--cache-dir", cache_dir)
     assert run.returncode == 0, run.stderr
+
+
+def test_a_short_side_in_another_script_is_refused(tmp_path, cache_dir):
+    """Too little text for the identifier, but Arabic script given as English is clear: refused;
+    a short text in the expected script, or with a few foreign letters, is not."""
+    from align.languages import script_mismatch
+
+    from conftest import CORPUS_PAIRS
+
+    arabic = "هذه جملة عربية عن الطقس اليوم. الجو مشمس وحار في المدينة. نحن نذهب إلى البحر غدا."
+    src = tmp_path / "weather.en.txt"
+    src.write_text(arabic + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    run = run_align("pair", src, CORPUS_PAIRS["energy"][1], "-o", out, "--cache-dir", cache_dir)
+    assert run.returncode == 2 and len(run.stderr.splitlines()) == 1, run.stderr
+    assert "the source of weather is written in Arabic script, not in that of English (en)" in run.stderr
+    assert files_in(out) == []
+    assert script_mismatch(arabic, "ar") is None and script_mismatch(arabic, "en") == "Arabic"
+    assert script_mismatch("Москва — столица России, крупнейший город страны.", "de") == "Cyrillic"
+    assert script_mismatch("Der Kreml (Кремль) liegt in Moskau, am Ufer der Moskwa.", "de") is None
+    assert script_mismatch("北京是中国的首都，也是一座历史悠久的城市，有很多名胜古迹。", "ja") is None
+    assert script_mismatch("北京是中国的首都，也是一座历史悠久的城市，有很多名胜古迹。", "en") == "Han (CJK)"
+    assert script_mismatch("Kurz.", "en") is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 from functools import lru_cache
 
 from .errors import AlignError
@@ -51,9 +52,54 @@ def detect_language(text: str) -> tuple[str, float] | None:
     return ranked[0][0], 1.0 / sum(math.exp(p - top) for _, p in ranked)
 
 
+# Unicode script names (the first word of a letter's character name) that each CLDR script
+# code is written in; a language whose likely script is not here gets no script verdict.
+_SCRIPT_LETTERS = {
+    "Latn": {"LATIN"}, "Cyrl": {"CYRILLIC"}, "Grek": {"GREEK"}, "Arab": {"ARABIC"}, "Hebr": {"HEBREW"},
+    "Thai": {"THAI"}, "Deva": {"DEVANAGARI"}, "Hans": {"CJK"}, "Hant": {"CJK"},
+    "Jpan": {"CJK", "HIRAGANA", "KATAKANA"}, "Kore": {"HANGUL", "CJK"},
+}
+MIN_SCRIPT_LETTERS = 20  # fewer letters than this: no script verdict
+MIN_SCRIPT_SHARE = 0.9  # ... nor when no other script holds this share of them
+
+
+def _likely_script(language: str) -> str | None:
+    from babel.core import get_global
+
+    subtags = str(get_global("likely_subtags").get(language, "")).split("_")
+    return subtags[1] if len(subtags) > 2 else None
+
+
+def script_mismatch(text: str, language: str) -> str | None:
+    """The script a text is written in when it is clearly not the script of `language` (an
+    Arabic text given as English): the script's name; None when they agree or it is unclear.
+    Needs far less text than the statistical identifier."""
+    expected = _SCRIPT_LETTERS.get(_likely_script(language) or "")
+    if expected is None:
+        return None
+    counts: dict[str, int] = {}
+    for ch in text:
+        if ch.isalpha():
+            script = unicodedata.name(ch, "UNKNOWN").split()[0]
+            counts[script] = counts.get(script, 0) + 1
+    letters = sum(counts.values())
+    if letters < MIN_SCRIPT_LETTERS:
+        return None
+    script, count = max(counts.items(), key=lambda item: item[1])
+    if script in expected or count < MIN_SCRIPT_SHARE * letters or count < MIN_SCRIPT_LETTERS:
+        return None
+    return {"CJK": "Han (CJK)"}.get(script, script.title())
+
+
 def check_text_language(text: str, code: str, where: str) -> None:
-    """Refuse a side that is clearly another language than the one given."""
+    """Refuse a side that is clearly another language than the one given: written in another
+    script, or (with enough text) identified as another language."""
     given = base_language(code)
+    option = "--src-lang" if where.startswith("source") else "--tgt-lang"
+    script = script_mismatch(text, given)
+    if script is not None:
+        raise AlignError(None, f"the {where} is written in {script} script, not in that of {_name(given)} "
+                               f"({given}); give its language with {option}, or --force")
     if given not in _identifier_languages():
         return
     found = detect_language(text)
@@ -63,7 +109,6 @@ def check_text_language(text: str, code: str, where: str) -> None:
     if detected == given or any({given, detected} <= group for group in _CLOSE):
         return
     if probability >= MIN_DETECT_PROB:
-        option = "--src-lang" if where.startswith("source") else "--tgt-lang"
         raise AlignError(None, f"the {where} looks like {_name(detected)} ({detected}), not {_name(given)} "
                                f"({given}); give its language with {option}, or --force")
 
