@@ -286,8 +286,14 @@ def _file_digest(path: Path) -> str:
         return f"unreadable:{exc.errno}"
 
 
-def job_key(job: PairJob, digest: str) -> str:
-    parts = [digest, job.name, job.src_lang, job.tgt_lang, _file_digest(job.src), _file_digest(job.tgt)]
+def _input_digests(job: PairJob) -> tuple[str, str]:
+    return _file_digest(job.src), _file_digest(job.tgt)
+
+
+def job_key(job: PairJob, digest: str, inputs: tuple[str, str] | None = None) -> str:
+    """The pair's key in the state: settings, name, languages and both files' bytes (`inputs`:
+    their digests, when already taken)."""
+    parts = [digest, job.name, job.src_lang, job.tgt_lang, *(inputs or _input_digests(job))]
     return hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
@@ -302,11 +308,11 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def content_key(job: PairJob, digest: str) -> str:
+def content_key(job: PairJob, digest: str, inputs: tuple[str, str] | None = None) -> str:
     """What a pair's result depends on, its name apart: settings, code, languages, both files'
     bytes and kinds (the reader goes by the extension)."""
     parts = [digest, code_digest(), job.src_lang, job.tgt_lang, job.src.suffix.lower(), job.tgt.suffix.lower(),
-             _file_digest(job.src), _file_digest(job.tgt)]
+             *(inputs or _input_digests(job))]
     return hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
@@ -734,7 +740,8 @@ def run_batch(aligner: Aligner, source: str | Path, out_dir: str | Path, setting
     if settings.restart:
         state.reset()
     digest = settings_digest(aligner, settings)
-    keyed = [(job, job_key(job, digest)) for job in plan.jobs]
+    inputs = {job.name: _input_digests(job) for job in plan.jobs}  # each file read once
+    keyed = [(job, job_key(job, digest, inputs[job.name])) for job in plan.jobs]
     earlier = state.finished()
     done: dict[str, PairResult] = {}
     for job, key in keyed:
@@ -746,7 +753,7 @@ def run_batch(aligner: Aligner, source: str | Path, out_dir: str | Path, setting
     first: dict[str, str] = {}
     primaries, copies = [], []
     for job, key in pending:
-        content = content_key(job, digest)
+        content = content_key(job, digest, inputs[job.name])
         if content in first:
             copies.append((replace(job, content=content, copy_of=first[content]), key))
         else:

@@ -246,18 +246,12 @@ class PairCache:
     that a pair seen before, under any name and in any output folder, is not aligned again.
     Records are compressed JSON."""
 
-    def __init__(self, path: Path, encoder: str) -> None:
-        self.path, self.encoder = path, encoder
-        self._db: sqlite3.Connection | None = None
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_db": None}
+    def __init__(self, cached: CachedEncoder) -> None:
+        self.cached = cached  # its connection to the cache file serves both tables
+        self.path, self.encoder = cached.path, cached.name
 
     def _connect(self) -> sqlite3.Connection:
-        if self._db is None:
-            self._db = _open_cache(self.path)
-            atexit.register(self._db.close)
-        return self._db
+        return self.cached._connect()
 
     def get(self, key: str) -> dict[str, Any] | None:
         try:
@@ -280,7 +274,7 @@ class PairCache:
 def pair_cache(encoder: Encoder) -> PairCache | None:
     """The pair cache beside a cached encoder's embeddings; None when the encoder is not cached
     (--no-cache)."""
-    return PairCache(encoder.path, encoder.name) if isinstance(encoder, CachedEncoder) else None
+    return PairCache(encoder) if isinstance(encoder, CachedEncoder) else None
 
 
 def _cache_path(cache_dir: Path | None) -> Path:
