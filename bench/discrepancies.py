@@ -23,10 +23,12 @@ import time
 from collections import Counter
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from common import ROOT, SHARED, machine, publish, read_lines, stamp
 
 from align import Aligner, make_encoder
-from align.check import check_alignment
+from align.check import assess, check_alignment
 from align.export import read_beads
 from align.model import Finding, Sentence
 
@@ -164,6 +166,7 @@ def main() -> None:
     parser.add_argument("--wmt-docs", type=int, default=145, help="how many WMT24 documents to use")
     parser.add_argument("--seeds", default="7,8,9", help="comma-separated seeds; counts are summed over them")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--dump", help="write every finding's signals and rightness to this .npz")
     args = parser.parse_args()
     started = time.perf_counter()
     aligner = Aligner("en", "de", encoder=make_encoder("use"))
@@ -171,21 +174,40 @@ def main() -> None:
     seeds = [int(x) for x in args.seeds.split(",") if x.strip()]
     donors = [s.text for p in pairs for s in p.tgt if len(s.text.split()) >= 8]
 
-    # Unmodified human translations: error findings per 100 sentence pairs.
+    # The checks' findings as proposed, on the unmodified and on the modified documents.
+    clean = []
+    for pair in pairs:
+        alignment = aligner.align_sentences(pair.src, pair.tgt, pair.name)
+        clean.append((pair, sum(b.is_pair for b in alignment.beads),
+                      check_alignment(alignment, aligner.encoder, assessed=False)))
+    planted_runs = {}
+    for seed in seeds:
+        planted_runs[seed] = _plant_all(pairs, random.Random(seed), donors, aligner)
+
+    # Sureness models from every finding of the modified WMT24 documents (corpora/ carry
+    # deliberate differences of their own): is it at the planted change?
+    rows = [(f.check, f.severity, f.signals, hits(f, planted), (pair.name, *_key(f))) for runs in planted_runs.values()
+            for pair, _, planted, findings in runs if pair.name not in CORPUS_NAMES for f in findings]
+    fitted = fit_sureness(rows)
+    models = {key: model for key, (_, _, model) in fitted.items()}
+    if args.dump:
+        np.savez(args.dump, checks=np.array([r[0] for r in rows]), severities=np.array([r[1] for r in rows]),
+                 signals=np.array([r[2] for r in rows]), right=np.array([r[3] for r in rows]))
+
+    # Unmodified human translations: findings per 100 sentence pairs, as reported (assessed).
     clean_errors, clean_pairs, clean_by_check, clean_warnings = 0, 0, Counter(), Counter()
     format_findings = Counter()
     clean_keys: dict[str, set] = {}
     corpus_errors: list[str] = []
     wmt_errors, wmt_pairs = 0, 0
-    for pair in pairs:
-        alignment = aligner.align_sentences(pair.src, pair.tgt, pair.name)
-        findings = check_alignment(alignment, aligner.encoder)
-        clean_pairs += sum(b.is_pair for b in alignment.beads)
+    for pair, n_pairs, raw in clean:
+        findings = assess(raw, models)
+        clean_pairs += n_pairs
         clean_keys[pair.name] = {_key(f) for f in findings}
         if pair.name in CORPUS_NAMES:
             corpus_errors += [f"{f.document}: {f.check}" for f in findings if f.severity == "error"]
         else:
-            wmt_pairs += sum(b.is_pair for b in alignment.beads)
+            wmt_pairs += n_pairs
             wmt_errors += sum(f.severity == "error" for f in findings)
         for f in findings:
             if f.severity == "warning":
@@ -200,60 +222,13 @@ def main() -> None:
     error_total, error_true = Counter(), Counter()
     check_total, check_true = Counter(), Counter()
     per_seed: dict[int, Counter] = {}
-    for seed in seeds:
-        rng = random.Random(seed)
-        before = found.copy()
-        before_planted = planted_count.copy()
-        _plant_all(pairs, rng, donors, aligner, clean_keys, found, planted_count, error_total, error_true,
-                   check_total, check_true)
-        per_seed[seed] = Counter({c: (found[c] - before[c], planted_count[c] - before_planted[c]) for c in CHANGES})
-
-    elapsed = time.perf_counter() - started
-    _report(args, seeds, pairs, elapsed, found, planted_count, error_total, error_true, per_seed, clean_errors,
-            clean_pairs, clean_by_check, clean_warnings, format_findings, corpus_errors, wmt_errors, wmt_pairs,
-            check_total, check_true)
-    if not args.no_write:
-        write_sureness(check_total, check_true)
-
-
-def write_sureness(total: Counter, true: Counter) -> None:
-    """src/align/checks/sureness.tsv: each (check, severity)'s share of findings at a planted
-    change in the modified documents (one change each), smoothed toward the severity's mean
-    with the weight of SURENESS_PRIOR findings: how sure a finding of that kind is."""
-    from align.check import SURENESS_PRIOR
-
-    by_severity: Counter = Counter()
-    by_severity_true: Counter = Counter()
-    for (check, severity), n in total.items():
-        by_severity[severity] += n
-        by_severity_true[severity] += true[check, severity]
-    rows = ["check\tseverity\tfindings\tat_planted\tsureness"]
-    for (check, severity) in sorted(total):
-        mean = by_severity_true[severity] / by_severity[severity]
-        value = (true[check, severity] + SURENESS_PRIOR * mean) / (total[check, severity] + SURENESS_PRIOR)
-        rows.append(f"{check}\t{severity}\t{total[check, severity]}\t{true[check, severity]}\t{value:.3f}")
-    path = ROOT / "src" / "align" / "checks" / "sureness.tsv"
-    path.write_text("# written by python bench/discrepancies.py (see align.check.sureness)\n" + "\n".join(rows) + "\n",
-                    encoding="utf-8")
-
-
-def _plant_all(pairs, rng, donors, aligner, clean_keys, found, planted_count, error_total, error_true,
-               check_total, check_true) -> None:
-    """One planted change of each type per document: count what the findings catch."""
-    for pair in pairs:
-        for change in CHANGES:
-            result = plant(pair, change, rng, [d for d in donors if d not in {s.text for s in pair.tgt}])
-            if result is None:
-                continue
-            tgt, planted = result
-            alignment = aligner.align_sentences(pair.src, tgt, pair.name)
-            findings = check_alignment(alignment, aligner.encoder)
-            planted_count[change] += 1
-            if any(f.category in EXPECTED[change] and hits(f, planted) for f in findings):
-                found[change] += 1
+    for seed, runs in planted_runs.items():
+        seed_found, seed_planted = Counter(), Counter()
+        for pair, change, planted, raw in runs:
+            findings = assess(raw, models)
+            seed_planted[change] += 1
+            seed_found[change] += any(f.category in EXPECTED[change] and hits(f, planted) for f in findings)
             for f in findings:
-                # every finding of a modified WMT24 document (corpora/ carry deliberate differences
-                # of their own): is it at the planted change? (sureness)
                 if pair.name not in CORPUS_NAMES:
                     check_total[f.check, f.severity] += 1
                     check_true[f.check, f.severity] += hits(f, planted)
@@ -262,7 +237,97 @@ def _plant_all(pairs, rng, donors, aligner, clean_keys, found, planted_count, er
                 if f.severity == "error" and _key(f) not in clean_keys[pair.name]:
                     error_total[f.category] += 1
                     error_true[f.category] += hits(f, planted)
+        found.update(seed_found)
+        planted_count.update(seed_planted)
+        per_seed[seed] = Counter({c: (seed_found[c], seed_planted[c]) for c in CHANGES})
 
+    elapsed = time.perf_counter() - started
+    _report(args, seeds, pairs, elapsed, found, planted_count, error_total, error_true, per_seed, clean_errors,
+            clean_pairs, clean_by_check, clean_warnings, format_findings, corpus_errors, wmt_errors, wmt_pairs,
+            check_total, check_true)
+    if not args.no_write:
+        write_sureness(fitted)
+
+
+def write_sureness(models: dict) -> None:
+    """src/align/checks/sureness.tsv: per (check, severity), the findings, how many fell on
+    the planted change, the smoothed share and the logistic model's weights (see fit_sureness)."""
+    rows = ["check\tseverity\tfindings\tat_planted\tsureness\tweights"]
+    for (check, severity), (n, right, model) in sorted(models.items()):
+        weights = ",".join(f"{w:.4f}" for w in model.weights)
+        rows.append(f"{check}\t{severity}\t{n}\t{right}\t{model.share:.3f}\t{weights}")
+    path = ROOT / "src" / "align" / "checks" / "sureness.tsv"
+    path.write_text("# written by python bench/discrepancies.py (see align.check.sureness_models)\n"
+                    + "\n".join(rows) + "\n", encoding="utf-8")
+
+
+def _plant_all(pairs, rng, donors, aligner) -> list[tuple[Pair, str, Planted, list[Finding]]]:
+    """One planted change of each type per document: the checks' findings (as proposed, before
+    `assess`) of each modified document."""
+    out = []
+    for pair in pairs:
+        for change in CHANGES:
+            result = plant(pair, change, rng, [d for d in donors if d not in {s.text for s in pair.tgt}])
+            if result is None:
+                continue
+            tgt, planted = result
+            alignment = aligner.align_sentences(pair.src, tgt, pair.name)
+            out.append((pair, change, planted, check_alignment(alignment, aligner.encoder, assessed=False)))
+    return out
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 50) -> tuple[float, ...]:
+    """Intercept and weights of a logistic regression (Newton's method, an L2 penalty on the
+    standardised weights), in the units of x."""
+    mean, std = x.mean(axis=0), x.std(axis=0)
+    std[std < 1e-9] = 1.0
+    z = np.hstack([np.ones((len(x), 1)), (x - mean) / std])
+    w = np.zeros(z.shape[1])
+    penalty = np.full(z.shape[1], l2)
+    penalty[0] = 0.0
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-np.clip(z @ w, -30, 30)))
+        grad = z.T @ (p - y) + penalty * w
+        hess = (z * (p * (1 - p))[:, None]).T @ z + np.diag(penalty + 1e-9)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    slopes = w[1:] / std
+    return (float(w[0] - slopes @ mean), *map(float, slopes))
+
+
+MIN_FIT = 25  # distinct findings a kind needs each way (right, wrong) for a model over its signals
+
+
+def fit_sureness(rows: list[tuple[str, str, tuple[float, ...], bool, tuple]]) -> dict:
+    """A SurenessModel per (check, severity) from (check, severity, signals, right, identity)
+    rows: the smoothed share for every kind, and a logistic model over the signals where the
+    kind has MIN_FIT distinct findings right and as many wrong. (A false finding of an
+    unmodified document comes back in each of its modified copies: `identity` tells them
+    apart, so that a handful of them cannot shape a model.)"""
+    from align.check import SURENESS_PRIOR, SurenessModel
+
+    total, true = Counter(), Counter()
+    by_severity, by_severity_true = Counter(), Counter()
+    distinct: dict[tuple[tuple[str, str], bool], set] = {}
+    for check, severity, _, right, identity in rows:
+        total[check, severity] += 1
+        true[check, severity] += right
+        by_severity[severity] += 1
+        by_severity_true[severity] += right
+        distinct.setdefault(((check, severity), bool(right)), set()).add(identity)
+    models = {}
+    for key in sorted(total):
+        mean = by_severity_true[key[1]] / by_severity[key[1]]
+        share = (true[key] + SURENESS_PRIOR * mean) / (total[key] + SURENESS_PRIOR)
+        weights: tuple[float, ...] = ()
+        if min(len(distinct.get((key, right), ())) for right in (True, False)) >= MIN_FIT:
+            x = np.array([r[2] for r in rows if r[:2] == key], dtype=float)
+            y = np.array([float(r[3]) for r in rows if r[:2] == key])
+            weights = fit_logistic(x, y)
+        models[key] = (total[key], true[key], SurenessModel(share, weights))
+    return models
 
 
 def _report(args, seeds, pairs, elapsed, found, planted_count, error_total, error_true, per_seed, clean_errors,

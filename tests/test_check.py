@@ -164,3 +164,56 @@ def test_sureness_ranks_what_the_benchmark_found_right_first(tmp_path):
     write_findings_jsonl([weak, unknown, added], jsonl)
     assert [json.loads(line)["check"] for line in jsonl.read_text(encoding="utf-8").splitlines()] == \
         ["addition-sentence", "question-statement", "no-such-check"]
+
+
+def test_severity_follows_sureness():
+    """A finding keeps the severity its check proposed only when its sureness allows it: an
+    error needs ERROR_SURENESS, a warning WARNING_SURENESS, below that it is an info note; it
+    never rises above what the check proposed. A kind with a model weighs the finding's own
+    signals (a logistic model), so two findings of one kind can differ."""
+    from align.check import ERROR_SURENESS, SIGNALS, WARNING_SURENESS, SurenessModel, assess
+
+    def make(check: str, severity: str, signals: tuple[float, ...] = ()) -> Finding:
+        return Finding("doc", 0, (0,), (0,), "s", "t", "omission", check, severity, check, signals=signals)
+
+    models = {("sure", "error"): SurenessModel(ERROR_SURENESS + 0.05),
+              ("middling", "error"): SurenessModel(ERROR_SURENESS - 0.05),
+              ("middling", "warning"): SurenessModel(WARNING_SURENESS + 0.05),
+              ("unsure", "warning"): SurenessModel(WARNING_SURENESS - 0.05),
+              ("sure", "info"): SurenessModel(0.99),
+              # sureness rises with the first signal (the bead's confidence)
+              ("graded", "warning"): SurenessModel(0.3, (-5.0, 10.0) + (0.0,) * (len(SIGNALS) - 1))}
+    findings = [make("sure", "error"), make("middling", "error"), make("middling", "warning"),
+                make("unsure", "warning"), make("sure", "info"), make("no-model", "warning"),
+                make("graded", "warning", (0.9,) + (0.0,) * (len(SIGNALS) - 1)),
+                make("graded", "warning", (0.1,) + (0.0,) * (len(SIGNALS) - 1))]
+    assessed = assess(findings, models)
+    assert [f.severity for f in assessed] == ["error", "warning", "warning", "info", "info", "info", "warning", "info"]
+    assert [f.sureness for f in assessed[:5]] == [round(models[f.check, f.severity].share, 3) for f in findings[:5]]
+    assert assessed[6].sureness == pytest.approx(1 / (1 + 2.718281828 ** -4), abs=1e-3)
+    # a finding read back from its record keeps its sureness
+    from align.check import finding_from_record, finding_record, sureness
+    assert sureness(finding_from_record(finding_record(assessed[6]))) == assessed[6].sureness
+
+
+def test_a_dropped_clause_outranks_the_documents_own_false_alarms(corpus_alignments, encoder):
+    """On a real document: a clause cut from a sentence is found (of any severity) and ranked
+    above every finding the unmodified document already has that is not an error."""
+    from align.check import ranked
+
+    energy = corpus_alignments["energy"]
+    before = {(f.check, f.src_text, f.tgt_text) for f in check_alignment(energy, encoder)}
+    # the first 1:1 pair whose German sentence goes on for eight words after a comma
+    k, bead = next((k, b) for k, b in enumerate(energy.beads) if b.shape == "1:1" and b.score > 0.9
+                   and energy.tgt_text(b).endswith(".") and len(energy.tgt_text(b).partition(", ")[2].split()) >= 8)
+    j = bead.tgt[0]
+    text = energy.tgt[j].text
+    cut = text[:text.index(", ")] + "."
+    changed = replace(energy, tgt=list(energy.tgt), embeddings=None)
+    changed.tgt[j] = replace(energy.tgt[j], text=cut)
+    findings = ranked(check_alignment(changed, encoder))
+    new = [f for f in findings if (f.check, f.src_text, f.tgt_text) not in before]
+    assert any(f.bead == k and f.category == "omission" for f in new)
+    old = [f for f in findings if (f.check, f.src_text, f.tgt_text) in before and f.severity != "error"]
+    first = next(f for f in findings if f.bead == k and f.category == "omission")
+    assert all(first.sureness >= f.sureness for f in old)

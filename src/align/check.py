@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import cache, partial
 from pathlib import Path
 from typing import Any, Protocol
@@ -24,44 +25,90 @@ import numpy as np
 from .atomic import atomic_writer
 from .checks.names import check_names
 from .checks.numbers import check_numbers
-from .checks.structure import Thresholds, left_out_parts, pair_issues, pair_stats, unmatched_issues
+from .checks.structure import PairStats, Thresholds, left_out_parts, pair_issues, pair_stats, unmatched_issues
 from .checks.text import check_mechanics, check_untranslated
 from .embed import Encoder, encode_texts
-from .model import Alignment, Finding, Issue, Span
+from .model import Alignment, Finding, Issue, Severity, Span
 from .textkinds import is_boilerplate
 
 PairCheck = Callable[[str, str, str, str], list[Issue]]
 PAIR_CHECKS: tuple[PairCheck, ...] = (check_numbers, check_names, check_untranslated, check_mechanics)
-SEVERITIES = ("error", "warning", "info")
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 
 FINDING_FIELDS = ("document", "bead", "severity", "category", "check", "message", "src_ids", "tgt_ids",
                   "src_text", "tgt_text", "evidence", "score", "sureness")
 
-# ---- sureness: how likely a finding of each kind points at a real problem -----------------
-# checks/sureness.tsv holds, per (check, severity), the share of its findings that fell on the
-# planted change in bench/discrepancies.py's modified documents (one change each), smoothed
-# toward its severity's mean with the weight of SURENESS_PRIOR findings; written by that bench.
+# ---- sureness: how likely a finding points at a real problem --------------------------------
+# checks/sureness.tsv holds, per (check, severity), a logistic model of whether a finding of
+# that kind fell on the planted change in bench/discrepancies.py's modified documents (one
+# change each), over the finding's SIGNALS; written by that bench. Kinds with few findings get
+# only their share, smoothed toward their severity's mean with the weight of SURENESS_PRIOR.
 SURENESS_PATH = Path(__file__).parent / "checks" / "sureness.tsv"
 SURENESS_PRIOR = 20.0
 # Kinds the benchmark never produced: by severity.
 DEFAULT_SURENESS = {"error": 0.9, "warning": 0.3, "info": 0.05}
+# What a finding's sureness is estimated from: the bead's confidence, its similarity and
+# length ratio as robust z-scores within the document, the words on each side, and the
+# check's own strength of evidence.
+SIGNALS = ("confidence", "similarity_z", "length_z", "log_src_words", "log_tgt_words", "strength")
+# A warning must be more likely right than wrong on the benchmark; below, it is an info note.
+WARNING_SURENESS = 0.5
+# An error below this is a warning. (Sureness counts as wrong every finding away from the
+# planted change, the ones the unmodified reference translations get too, some of which are
+# real: at 0.8, the errors kept are right >= 95 % of the time once those are set aside, the
+# benchmark's error precision.)
+ERROR_SURENESS = 0.8
+
+
+@dataclass(frozen=True)
+class SurenessModel:
+    share: float  # smoothed share of the kind's findings that were right
+    weights: tuple[float, ...] = ()  # intercept, then one weight per SIGNAL; () = share only
+
+    def __call__(self, signals: Sequence[float]) -> float:
+        if not self.weights or len(signals) != len(SIGNALS):
+            return self.share
+        z = self.weights[0] + sum(w * x for w, x in zip(self.weights[1:], signals))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+SurenessModels = dict[tuple[str, str], SurenessModel]
 
 
 @cache
-def _sureness_table() -> dict[tuple[str, str], float]:
-    table: dict[tuple[str, str], float] = {}
+def sureness_models() -> SurenessModels:
+    """The models in checks/sureness.tsv, by (check, severity)."""
+    table: SurenessModels = {}
     if SURENESS_PATH.exists():
         for line in SURENESS_PATH.read_text(encoding="utf-8").splitlines()[2:]:
-            check, severity, _, _, value = line.split("\t")
-            table[check, severity] = float(value)
+            check, severity, _, _, share, weights = line.split("\t")
+            table[check, severity] = SurenessModel(float(share), tuple(float(w) for w in weights.split(",") if w))
     return table
 
 
 def sureness(finding: Finding) -> float:
-    """How sure the check is that this finding points at a real problem, in [0, 1]: the share
-    of findings of its kind (check and severity) that were right on the planted benchmark."""
-    known = _sureness_table().get((finding.check, finding.severity))
-    return known if known is not None else DEFAULT_SURENESS.get(finding.severity, 0.05)
+    """How sure the check is that this finding points at a real problem, in [0, 1]: the one
+    `assess` gave it, else the share of its kind (check and severity) right on the benchmark."""
+    if finding.sureness is not None:
+        return finding.sureness
+    known = sureness_models().get((finding.check, finding.severity))
+    return known.share if known is not None else DEFAULT_SURENESS.get(finding.severity, 0.05)
+
+
+def assess(findings: Iterable[Finding], models: SurenessModels | None = None) -> list[Finding]:
+    """Each finding with its sureness (from its kind's model and its signals) and the severity
+    that sureness allows, never above the one its check proposed: an error needs
+    ERROR_SURENESS, a warning WARNING_SURENESS, else it is an info note. `findings` are as the
+    checks give them."""
+    models = sureness_models() if models is None else models
+    out = []
+    for f in findings:
+        model = models.get((f.check, f.severity))
+        value = model(f.signals) if model is not None else DEFAULT_SURENESS.get(f.severity, 0.05)
+        allowed = 0 if value >= ERROR_SURENESS else 1 if value >= WARNING_SURENESS else 2
+        severity = SEVERITIES[max(SEVERITIES.index(f.severity), allowed)]
+        out.append(replace(f, sureness=round(value, 3), severity=severity))
+    return out
 
 
 def ranked(findings: Iterable[Finding]) -> list[Finding]:
@@ -69,10 +116,20 @@ def ranked(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: -sureness(f))
 
 
+def _signals(stats: PairStats, finding: Finding) -> tuple[float, ...]:
+    k = finding.bead
+    paired = k in stats.cos
+    return (finding.score if finding.score is not None else 0.0,
+            stats.cos_z(k) if paired else 0.0, stats.ratio_z(k) if paired else 0.0,
+            math.log1p(len(_WORDS.findall(finding.src_text))), math.log1p(len(_WORDS.findall(finding.tgt_text))),
+            finding.strength)
+
+
 def _finding(alignment: Alignment, k: int, issue: Issue) -> Finding:
     bead = alignment.beads[k]
     return Finding(alignment.name, k, bead.src, bead.tgt, alignment.src_text(bead), alignment.tgt_text(bead),
-                   issue.category, issue.check, issue.severity, issue.message, issue.evidence, bead.score)
+                   issue.category, issue.check, issue.severity, issue.message, issue.evidence, bead.score,
+                   issue.strength)
 
 
 def _embeddings(alignment: Alignment, encoder: Encoder | None) -> tuple[np.ndarray, np.ndarray]:
@@ -85,8 +142,11 @@ def _embeddings(alignment: Alignment, encoder: Encoder | None) -> tuple[np.ndarr
 
 
 def check_alignment(alignment: Alignment, encoder: Encoder | None = None,
-                    limits: Thresholds = Thresholds()) -> list[Finding]:
-    """All pair-level findings of one aligned document, in document order.
+                    limits: Thresholds = Thresholds(), models: SurenessModels | None = None,
+                    assessed: bool = True) -> list[Finding]:
+    """All pair-level findings of one aligned document, in document order, each with its
+    sureness (`assess`; `assessed=False` leaves severities as the checks proposed them and no
+    sureness, for the benchmark that fits the models).
 
     With an encoder, parts of merged or short-for-the-document pairs are also tested for being
     left out or added (a little extra encoding); without one, that test is skipped.
@@ -115,7 +175,8 @@ def check_alignment(alignment: Alignment, encoder: Encoder | None = None,
     findings = [f for k in sorted(per_bead) for f in per_bead[k]]
     for settle in DOCUMENT_SETTLERS:
         findings = settle(alignment, findings)
-    return findings
+    findings = [replace(f, signals=_signals(stats, f)) for f in findings]
+    return assess(findings, models) if assessed else findings
 
 
 def _settle_misspellings(alignment: Alignment, findings: list[Finding]) -> list[Finding]:
@@ -207,7 +268,7 @@ def _group_finding(alignment: Alignment, group: list[int], issue: Issue) -> Find
     return Finding(alignment.name, group[0], src_ids, tgt_ids,
                    " ".join(alignment.src[i].text for i in src_ids), " ".join(alignment.tgt[j].text for j in tgt_ids),
                    issue.category, issue.check, issue.severity, issue.message, issue.evidence,
-                   min(b.score for b in beads))
+                   min(b.score for b in beads), issue.strength)
 
 
 def _settle_known_names(alignment: Alignment, findings: list[Finding], prefix: int = 5) -> list[Finding]:
@@ -329,7 +390,7 @@ def finding_record(finding: Finding) -> dict[str, Any]:
         "src_ids": list(finding.src_ids), "tgt_ids": list(finding.tgt_ids),
         "src_text": finding.src_text, "tgt_text": finding.tgt_text, "evidence": _evidence(finding),
         "score": None if finding.score is None else round(float(finding.score), 4),
-        "sureness": sureness(finding),
+        "sureness": round(sureness(finding), 3),
     }
 
 
@@ -339,7 +400,7 @@ def finding_from_record(record: dict[str, Any]) -> Finding:
                    record["src_text"], record["tgt_text"], record["category"], record["check"],
                    record["severity"], record["message"],
                    tuple(Span(e["side"], e["start"], e["end"], e["text"]) for e in record["evidence"]),
-                   record["score"])
+                   record["score"], sureness=record.get("sureness"))
 
 
 def write_findings_jsonl(findings: Iterable[Finding], path: Path) -> None:

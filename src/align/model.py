@@ -170,6 +170,9 @@ class Issue:
     severity: Severity
     message: str  # one line a translator understands
     evidence: tuple[Span, ...] = ()
+    # how strongly the check's own evidence speaks (check-specific, larger = surer; 0 when
+    # the check has no graded evidence): one input of the finding's sureness
+    strength: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -188,3 +191,8 @@ class Finding:
     message: str
     evidence: tuple[Span, ...] = ()
     score: float | None = None  # the bead's confidence
+    strength: float = field(default=0.0, compare=False)  # the Issue's
+    # how likely this finding points at a real problem, in [0, 1] (`check.assess`)
+    sureness: float | None = None
+    # what the sureness was estimated from (`check.SIGNALS`); not exported
+    signals: tuple[float, ...] = field(default=(), compare=False, repr=False)

@@ -180,7 +180,8 @@ def pair_issues(alignment: Alignment, k: int, stats: PairStats, src_emb: np.ndar
             continue
         joined = _joined(other, other_ids)
         for position, i in enumerate(ids):
-            if float(mine[i] @ joined) < limits.member_floor:
+            member_cos = float(mine[i] @ joined)
+            if member_cos < limits.member_floor:
                 sentences = alignment.src if side == "src" else alignment.tgt
                 text = sentences[i].text
                 start = sum(len(sentences[j].text) + 1 for j in ids[:position])
@@ -188,7 +189,8 @@ def pair_issues(alignment: Alignment, k: int, stats: PairStats, src_emb: np.ndar
                 where = "source" if side == "src" else "target"
                 issues.append(Issue(category, f"partial-{category}", "warning",
                                     f"a {where} sentence of this merged pair seems to have no counterpart: "
-                                    f"{text[:60]}", (Span(side, start, start + len(text), text),)))
+                                    f"{text[:60]}", (Span(side, start, start + len(text), text),),
+                                    strength=(limits.member_floor - member_cos) / stats.cos_scale))
     return issues
 
 
@@ -292,11 +294,11 @@ def left_out_parts(alignment: Alignment, stats: PairStats, embeddings: tuple[np.
         if gain >= min_gain and ((k, side) not in best or gain > best[k, side][0]):
             best[k, side] = (gain, start, end)
     issues: dict[int, list[Issue]] = {}
-    for (k, side), (_gain, start, end) in sorted(best.items()):
+    for (k, side), (gain, start, end) in sorted(best.items()):
         part = text[k, side][start:end]
         category, message = (("omission", "this part of the source seems to be missing in the target")
                              if side == "src" else ("addition", "this part of the target is not in the source"))
         issues.setdefault(k, []).append(Issue(category, f"partial-{category}", "warning",
                                               f"{message}: \"{part[:70]}\"",
-                                              (Span(side, start, end, part),)))
+                                              (Span(side, start, end, part),), strength=gain / stats.cos_scale))
     return issues
