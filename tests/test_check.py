@@ -217,3 +217,10 @@ def test_a_dropped_clause_outranks_the_documents_own_false_alarms(corpus_alignme
     old = [f for f in findings if (f.check, f.src_text, f.tgt_text) in before and f.severity != "error"]
     first = next(f for f in findings if f.bead == k and f.category == "omission")
     assert all(first.sureness >= f.sureness for f in old)
+    # one finding per pair: the weak similarity of the shortened pair is folded into it
+    beads = [f.bead for f in findings if f.bead >= 0]
+    assert len(beads) == len(set(beads))
+    assert first.also == ("weak-pair",) and "; also weak-pair: the two sides seem" in first.message
+    raw = [f for f in check_alignment(changed, encoder, assessed=False) if f.bead == k]
+    assert sorted(f.check for f in raw) == ["partial-omission", "weak-pair"]
+    assert set(first.evidence) == {s for f in raw for s in f.evidence}

@@ -186,3 +186,14 @@ def test_chinese_full_width_marks_decades_and_times():
 def test_a_heading_that_is_only_a_roman_numeral():
     assert check_numbers("CHAPTER 3", "III", "en", "fr") == []
     assert [i.check for i in check_numbers("CHAPTER 4", "III", "en", "fr")] == ["number-mismatch"]
+
+
+def test_a_number_on_the_wrong_side_of_a_bead_boundary_is_a_note(encoder):
+    """A misalignment (or a translator who moved a figure into the next sentence) leaves a
+    number missing in one pair and extra in the next: neither is a changed number."""
+    pairs = [("In 2019 the plant produced 300 tonnes of steel.", "Das Werk produzierte im Jahr 2019 Stahl."),
+             ("It was a record for the region.", "Es waren 300 Tonnen, ein Rekord für die Region."),
+             ("Output fell to 250 tonnes a year later.", "Ein Jahr später fiel sie auf 205 Tonnen.")]
+    found = checks_of(check_alignment(document(pairs, "en", "de"), encoder, assessed=False), "number-mismatch")
+    assert [(f.bead, f.severity) for f in found] == [(0, "info"), (1, "info"), (2, "error")]
+    assert "neighbouring pair" in found[0].message

@@ -36,7 +36,7 @@ PAIR_CHECKS: tuple[PairCheck, ...] = (check_numbers, check_names, check_untransl
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 
 FINDING_FIELDS = ("document", "bead", "severity", "category", "check", "message", "src_ids", "tgt_ids",
-                  "src_text", "tgt_text", "evidence", "score", "sureness")
+                  "src_text", "tgt_text", "evidence", "score", "sureness", "also")
 
 # ---- sureness: how likely a finding points at a real problem --------------------------------
 # checks/sureness.tsv holds, per (check, severity), a logistic model of whether a finding of
@@ -111,6 +111,35 @@ def assess(findings: Iterable[Finding], models: SurenessModels | None = None) ->
     return out
 
 
+def fold(findings: Iterable[Finding]) -> list[Finding]:
+    """One finding per bead: of a bead's findings the most severe leads (the surest of those),
+    and the others are folded into it: their messages after its own, their evidence among
+    its, their checks in `also`. Findings tied to no bead stay as they are."""
+    groups: dict[int, list[Finding]] = defaultdict(list)
+    order: list[Finding | int] = []
+    for f in findings:
+        if f.bead < 0:
+            order.append(f)
+            continue
+        if f.bead not in groups:
+            order.append(f.bead)
+        groups[f.bead].append(f)
+    out = []
+    for item in order:
+        if isinstance(item, Finding):
+            out.append(item)
+            continue
+        group = groups[item]
+        lead = min(group, key=lambda f: (SEVERITIES.index(f.severity), -sureness(f)))
+        others = [f for f in group if f is not lead]
+        if others:
+            lead = replace(lead, message=lead.message + "".join(f"; also {f.check}: {f.message}" for f in others),
+                           evidence=lead.evidence + tuple(s for f in others for s in f.evidence),
+                           also=lead.also + tuple(f.check for f in others))
+        out.append(lead)
+    return out
+
+
 def ranked(findings: Iterable[Finding]) -> list[Finding]:
     """Findings most likely right first (by `sureness`); ties keep their order."""
     return sorted(findings, key=lambda f: -sureness(f))
@@ -145,8 +174,9 @@ def check_alignment(alignment: Alignment, encoder: Encoder | None = None,
                     limits: Thresholds = Thresholds(), models: SurenessModels | None = None,
                     assessed: bool = True) -> list[Finding]:
     """All pair-level findings of one aligned document, in document order, each with its
-    sureness (`assess`; `assessed=False` leaves severities as the checks proposed them and no
-    sureness, for the benchmark that fits the models).
+    sureness (`assess`), one per bead (`fold`). `assessed=False` leaves them as the checks
+    proposed them: severities unweighed, no sureness, not folded (for the benchmark that fits
+    the sureness models).
 
     With an encoder, parts of merged or short-for-the-document pairs are also tested for being
     left out or added (a little extra encoding); without one, that test is skipped.
@@ -176,7 +206,7 @@ def check_alignment(alignment: Alignment, encoder: Encoder | None = None,
     for settle in DOCUMENT_SETTLERS:
         findings = settle(alignment, findings)
     findings = [replace(f, signals=_signals(stats, f)) for f in findings]
-    return assess(findings, models) if assessed else findings
+    return fold(assess(findings, models)) if assessed else findings
 
 
 def _settle_misspellings(alignment: Alignment, findings: list[Finding]) -> list[Finding]:
@@ -297,10 +327,34 @@ def _settle_known_names(alignment: Alignment, findings: list[Finding], prefix: i
 _NAME_WORDS = re.compile(r"[^\W\d_]{3,}")
 
 
+def _settle_numbers_nearby(alignment: Alignment, findings: list[Finding]) -> list[Finding]:
+    """A number with no counterpart in its pair that the neighbouring pair's other side does
+    have stands on the wrong side of a bead boundary (the alignment is off there, or the
+    translator moved it to the next sentence): an info note, not a changed number."""
+    texts = {side: _side_texts(alignment, side) for side in ("src", "tgt")}
+    settled = []
+    for f in findings:
+        if (f.check == "number-mismatch" and f.severity != "info" and len(f.evidence) == 1
+                and 0 <= f.bead < len(alignment.beads) and "no counterpart" in f.message):
+            span, k = f.evidence[0], f.bead
+            other = "tgt" if span.side == "src" else "src"
+            for n in (k - 1, k + 1):
+                if not 0 <= n < len(alignment.beads) or not texts[other][n]:
+                    continue
+                widened = {span.side: texts[span.side][k], other: f"{texts[other][k]} {texts[other][n]}".strip()}
+                issues = check_numbers(widened["src"], widened["tgt"], alignment.src_lang, alignment.tgt_lang)
+                if not any(s.side == span.side and s.start == span.start for i in issues for s in i.evidence):
+                    f = replace(f, severity="info", message=f"{f.message}; the neighbouring pair has it "
+                                                            "(the alignment may be off here)")
+                    break
+        settled.append(f)
+    return settled
+
+
 # Document-level settlements, in order: each takes the document's pair findings and returns
 # them revised with what only the whole document shows.
 DOCUMENT_SETTLERS: list[Callable[[Alignment, list[Finding]], list[Finding]]] = [
-    _settle_misspellings, _settle_quotations, _settle_rendered_names, _settle_known_names]
+    _settle_misspellings, _settle_quotations, _settle_rendered_names, _settle_known_names, _settle_numbers_nearby]
 
 
 def _normal(text: str) -> str:
@@ -390,7 +444,7 @@ def finding_record(finding: Finding) -> dict[str, Any]:
         "src_ids": list(finding.src_ids), "tgt_ids": list(finding.tgt_ids),
         "src_text": finding.src_text, "tgt_text": finding.tgt_text, "evidence": _evidence(finding),
         "score": None if finding.score is None else round(float(finding.score), 4),
-        "sureness": round(sureness(finding), 3),
+        "sureness": round(sureness(finding), 3), "also": list(finding.also),
     }
 
 
@@ -400,7 +454,7 @@ def finding_from_record(record: dict[str, Any]) -> Finding:
                    record["src_text"], record["tgt_text"], record["category"], record["check"],
                    record["severity"], record["message"],
                    tuple(Span(e["side"], e["start"], e["end"], e["text"]) for e in record["evidence"]),
-                   record["score"], sureness=record.get("sureness"))
+                   record["score"], sureness=record.get("sureness"), also=tuple(record.get("also", ())))
 
 
 def write_findings_jsonl(findings: Iterable[Finding], path: Path) -> None:
@@ -418,6 +472,7 @@ def finding_csv_row(finding: Finding) -> list[Any]:
     record["evidence"] = json.dumps(record["evidence"], ensure_ascii=False) if finding.evidence else ""
     record["score"] = "" if record["score"] is None else f"{record['score']:.4f}"
     record["sureness"] = f"{record['sureness']:.3f}"
+    record["also"] = ",".join(finding.also)
     return [record[f] for f in FINDING_FIELDS]
 
 

@@ -194,5 +194,8 @@ class Finding:
     strength: float = field(default=0.0, compare=False)  # the Issue's
     # how likely this finding points at a real problem, in [0, 1] (`check.assess`)
     sureness: float | None = None
+    # the checks of the bead's other findings, folded into this one (`check.fold`): their
+    # messages follow its own, their evidence spans are among its
+    also: tuple[str, ...] = ()
     # what the sureness was estimated from (`check.SIGNALS`); not exported
     signals: tuple[float, ...] = field(default=(), compare=False, repr=False)

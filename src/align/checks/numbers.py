@@ -7,9 +7,16 @@ alone (1.5 / 1,5, 1,300 / 1.300 / 1 300, 9 August 2020 / 9. August 2020 / 09.08.
 €1 billion / 1 Mrd. Euro) never produces an issue. Also read as values: a glued k (100k /
 100.000), decades (the 1990s / 1990er; a two-digit 00s / 80er is either century), centuries
 (early 1900s / frühen 20. Jahrhundert / XX. Jahrhundert); a single digit with a plural s
-("5 9s", five nines) is slang and compared literally.
+("5 9s", five nines) is slang and compared literally. Other notations read as the same value:
+ordinal dates (the 28th of October / 28. Oktober, 28 de octubre), times (13.30 Uhr / 13 h. 30,
+10am / 10:00, 6 pm / 18 Uhr; a bare 23.45 or 6.30 matches that time on the other side), a
+decade after a prefix (mid-1980s / Mitte der 80er-Jahre), francs and centimes (Fr. 3.60 /
+3 fr. 60), an abbreviation glued to its number (Nr.212 / n° 212, S.298), an identifier
+written spaced (K2 / K 2), and a number at the head of a compound (zweimonatig, Achtzehnjährige,
+Achttausender: text2num reads the head).
 
 Matching, in this order (each item is used at most once):
+0. the same text on both sides (never "X became X");
 1. exact: same value (after scaling: 2.5 million == 2,500,000), same date or time of day, same
    identifier (letters with digits glued on: F-35, COVID-19, G7; compared literally, as are
    digits with letters glued on: 50Hertz, 5G);
@@ -29,7 +36,10 @@ Matching, in this order (each item is used at most once):
    a pair of dates that agree where both are given (August 2020 / 9 August 2020) -> warning;
    a pair of identifiers with the same digits (#section7 / #Abschnitt7: a translated name) -> info;
 6. an unpaired leftover whose value is matched elsewhere is a repeat -> warning; an identifier
-   alone (CO2 / "carbon") -> warning; any other leftover -> error "no counterpart".
+   alone (CO2 / "carbon") -> a warning of its own check, identifier-mismatch (terminology, not
+   numbers); any other leftover -> error "no counterpart".
+A number with no counterpart that the neighbouring pair's other side has is settled over the
+document (`check._settle_numbers_nearby`): an info note, since the alignment is off there.
 """
 
 from __future__ import annotations
@@ -60,6 +70,7 @@ from align.model import Issue, Severity, Side, Span
 
 CATEGORY = "numbers"  # ITS 2.0 localization-quality issue type
 CHECK = "number-mismatch"
+ID_CATEGORY, ID_CHECK = "terminology", "identifier-mismatch"  # CO2 / carbon: a term, not a number
 
 _SPACES = " \u00a0\u202f\u2009"  # space, no-break, narrow no-break, thin: group separators in some locales
 _SPACE_RE = re.compile(f"[{_SPACES}]")
@@ -273,7 +284,7 @@ def _locale_data(lang: str) -> _LocaleData:
         rf"(?<![\w.,/-])(?P<iy>\d{{4}})-(?P<im>\d{{2}})-(?P<id>\d{{2}})(?![\w-])"
         rf"|(?<![\w.,/])(?P<n1>\d{{1,2}})(?P<ns>[./])(?P<n2>\d{{1,2}})(?P=ns)(?P<n3>\d{{4}})(?![\d])"
         # 9 August 2020, 9. August, 1er août 2020
-        rf"|(?<![\w.,])(?P<ad>\d{{1,2}})(?:\.|st|nd|rd|th|er|e)?[ \u00a0]+(?P<am>{month})(?![\w])"
+        rf"|(?<![\w.,])(?P<ad>\d{{1,2}})(?:\.|st|nd|rd|th|er|e)?[ \u00a0]+(?:(?:of|de)[ \u00a0]+)?(?P<am>{month})(?![\w])"
         rf"(?:,?[ \u00a0]+(?P<ay>\d{{4}})(?![\d]))?"
         # August 9, 2020 / August 2020
         rf"|(?<![\w])(?P<bm>{month})[ \u00a0]+(?:(?P<bd>\d{{1,2}})(?:st|nd|rd|th)?(?![\d\w])"
@@ -281,7 +292,9 @@ def _locale_data(lang: str) -> _LocaleData:
         # times: 10:30, 10.30 Uhr, 3:30 p.m.
         rf"|(?<![\w.,:])(?P<th>\d{{1,2}})"
         rf"(?::(?P<tm>\d{{2}})(?!\d|[.,:]\d)(?:{_SP}(?P<tw>{_TIME_WORDS}))?"
-        rf"|\.(?P<tm2>\d{{2}}){_SP}(?P<tw2>{_TIME_WORDS}))"
+        rf"|\.(?P<tm2>\d{{2}}){_SP}(?P<tw2>{_TIME_WORDS})"
+        # 13 h. 30, 15h30 (French); 10am, 6 p.m. (the hour alone)
+        rf"|{_SP}h\.?{_SP}(?P<tm3>\d{{2}})(?!\d)|{_SP}(?P<tw3>(?i:a\.m\.|p\.m\.|am|pm|uhr))(?![\w]))"
         # identifiers: letters with digits glued on (F-35, COVID-19, G7, A4, CO2)
         rf"|(?<![\w-])(?P<ident>{_L}+[-_]?\d+(?:{_L}+\d*)*)(?![\w])"
         # numbers and amounts: [symbol/code] number [glued suffix] [scale] [percent] [currency]
@@ -439,9 +452,23 @@ def _roman(m: re.Match[str], text: str, own: _LocaleData) -> _Item | None:
     return _Item("word", frozenset(keys), m.start(), m.end(), roman, value=Decimal(value))
 
 
+# the dot of an abbreviation written against its number (Nr.212, S.298-303, No.5)
+_GLUED_ABBREVIATION_RE = re.compile(r"(?<![\w.])([^\W\d_]{1,3})\.(?=\d)")
+# Swiss and French prices written with the unit between francs and centimes: 3 fr. 60, 3 Fr. 60
+_FRANCS_RE = re.compile(r"(?<![\w.,])(?P<fr>\d+)[ \u00a0]?(?i:fr|frs)\.?[ \u00a0]?(?P<ct>\d{2})(?![\w.,]?\d)")
+# a decade after a prefix: mid-1980s, early-90s, pre-2000s
+_PREFIXED_DECADE_RE = re.compile(r"^[^\W\d_]+-(\d{2}|\d{4})(?:s|'s|’s)$")
+
+
 def _extract(text: str, own: _LocaleData, other: _LocaleData) -> list[_Item]:
     masked = _NOT_TEXT_RE.sub(lambda m: "\0" * len(m.group()), text)
+    masked = _GLUED_ABBREVIATION_RE.sub(lambda m: m.group(1) + " ", masked)  # Nr.212 as Nr 212 (same length)
     items: list[_Item] = []
+    for m in _FRANCS_RE.finditer(masked):
+        value = Decimal(m.group("fr")) + Decimal(m.group("ct")) / 100
+        items.append(_Item("num", frozenset({("n", value)}), m.start(), m.end(), m.group(), value=value,
+                           unit=Decimal("0.01"), currency=frozenset({"CHF", "FRF", "XOF", "XAF"})))
+    masked = _FRANCS_RE.sub(lambda m: "\0" * len(m.group()), masked)
     for m in own.regex.finditer(masked):
         if m.group("iy"):
             month = int(m.group("im"))
@@ -466,14 +493,21 @@ def _extract(text: str, own: _LocaleData, other: _LocaleData) -> list[_Item]:
             month = own.months[m.group("bm").rstrip(".").lower()]
             items.append(_date_item(m, text, m.group("by") or m.group("by2"), month, m.group("bd")))
         elif m.group("th"):
-            hour, minute = int(m.group("th")), int(m.group("tm") or m.group("tm2"))
-            period = (m.group("tw") or m.group("tw2") or "").lower()
+            hour, minute = int(m.group("th")), int(m.group("tm") or m.group("tm2") or m.group("tm3") or 0)
+            period = (m.group("tw") or m.group("tw2") or m.group("tw3") or "").lower()
             if period.startswith("p") and hour < 12:
                 hour += 12
             elif period.startswith("a") and hour == 12:
                 hour = 0
             span = text[m.start():m.end()]
             items.append(_Item("time", frozenset({("t", hour, minute)}), m.start(), m.end(), span))
+        elif (ident := m.group("ident")) and (decade := _PREFIXED_DECADE_RE.match(ident)):
+            digits_ = decade.group(1)
+            value = Decimal(digits_)
+            decade_keys = {("n", value)} | ({("n", 1900 + value), ("n", 2000 + value)} if len(digits_) == 2 else set())
+            start = m.start() + ident.index(digits_, ident.index("-"))
+            items.append(_Item("num", frozenset(decade_keys), start, m.end(), text[start:m.end()], value=value,
+                               unit=Decimal(1)))
         elif ident := m.group("ident"):
             keys: set[_Key] = {("i", _literal(ident))}
             if tail := _HYPHEN_NUMBER_RE.search(ident):  # Top-10 / top 10, but F-35 vs F-16 differ
@@ -597,6 +631,8 @@ def _same_digits(a: _Item, b: _Item) -> bool:
 
 
 _NAME = {"src": "source", "tgt": "target"}
+_SPACED_ID_RE = re.compile(r"([^\W\d_]{1,3})(\d+)")  # K2, A4: may be written K 2
+_CLOCK_RE = re.compile(r"(?:[01]?\d|2[0-3])[.,][0-5]\d")  # 23.45, 6.30: maybe a time of day
 _OTHER: dict[Side, Side] = {"src": "tgt", "tgt": "src"}
 
 
@@ -662,7 +698,28 @@ def _spelled_values(text: str, lang: str) -> Counter[Decimal]:
         return Counter()
     found = Counter(Decimal(d) for d in _DIGITS_RE.findall(converted))
     found.subtract(Counter(Decimal(d) for d in _DIGITS_RE.findall(text)))
+    # numbers at the head of a compound: zweimonatig, Achtzehnjährige, Achttausender, twofold
+    # (in the converted text: words text2num read whole, seventeenth, are digits there)
+    found.update(v for w in _LETTERS_RE.findall(converted) if (v := _compound_number(w.lower(), lang)) is not None)
     return Counter({value: n for value, n in found.items() if n > 0})
+
+
+_LETTERS_RE = re.compile(r"[^\W\d_]{6,}")
+
+
+@lru_cache(maxsize=65536)
+def _compound_number(word: str, lang: str) -> Decimal | None:
+    """The number a compound word opens with (its longest head of at least three letters that
+    text2num reads, before at least two more letters), if it is 2 or more; None otherwise."""
+    from text_to_num import text2num
+
+    for end in range(len(word) - 2, 2, -1):
+        try:
+            value = text2num(word[:end], lang)
+        except (ValueError, KeyError, NotImplementedError):
+            continue
+        return Decimal(value) if value >= 2 else None
+    return None
 
 
 def check_numbers(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issue]:
@@ -682,11 +739,39 @@ def check_numbers(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issu
     words = {side: [a for a in items if a.kind == "word"] for side, items in found.items()}
     sides: tuple[Side, Side] = ("src", "tgt")
 
-    # 1. exact matches
+    # 0. the same thing written the same way is never a difference (a text given as both sides
+    # in two locales: €1,000 reads 1000 in one and 1 in the other)
     for a in digits["src"]:
-        b = next((b for b in digits["tgt"] if not b.used and _compatible(a, b)), None)
+        b = next((b for b in digits["tgt"] if not b.used and b.text == a.text), None)
         if b is not None:
             _use(a, b)
+    # 1. exact matches
+    for a in digits["src"]:
+        b = None if a.used else next((b for b in digits["tgt"] if not b.used and _compatible(a, b)), None)
+        if b is not None:
+            _use(a, b)
+    # 1b. an identifier that the other side writes spaced (K2 / K 2, A4 / A 4)
+    texts = {"src": src, "tgt": tgt}
+    for side in sides:
+        other = _OTHER[side]
+        for a in digits[side]:
+            if a.used or a.kind != "id" or not (glued := _SPACED_ID_RE.fullmatch(a.text)):
+                continue
+            spaced = re.compile(rf"(?<!\w){re.escape(glued.group(1))}[ \u00a0]+{glued.group(2)}(?!\d)", re.IGNORECASE)
+            if place := spaced.search(texts[other]):
+                n = next((n for n in digits[other] if not n.used and n.start <= place.end() <= n.end + 1), None)
+                _use(a, *([n] if n is not None else []))
+    # 1c. a time of day the other side writes as a plain number (23.45 / 23.45 Uhr, 6.30 / 6:30)
+    for side in sides:
+        other = _OTHER[side]
+        for a in digits[side]:
+            if a.used or a.kind != "num" or a.currency or a.percent or not _CLOCK_RE.fullmatch(a.text):
+                continue
+            hour, minute = map(int, re.split(r"[.,]", a.text))
+            t = next((t for t in digits[other] if not t.used and t.kind == "time"
+                      and next(iter(t.keys))[1:] in ((hour, minute), (hour + 12, minute))), None)
+            if t is not None:
+                _use(a, t)
     # 2. spelled-out numbers and Roman numerals satisfy digits of the other side; then German
     # articles satisfy a leftover 1 ("1 question" / "eine Frage")
     for weak in (False, True):
@@ -788,10 +873,13 @@ def check_numbers(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issu
                 issues.append(_issue("warning", f"{a.label} {a.text} appears {n_here} times in the {_NAME[side]} "
                                      f"but {n_there} in the {_NAME[_OTHER[side]]}", _span(side, a)))
             else:
-                # an identifier alone is often paraphrased (CO2 / carbon): worth a look, not an error
-                severity: Severity = "warning" if a.kind == "id" else "error"
-                issues.append(_issue(severity, f"{a.label} {a.text} in the {_NAME[side]} has no counterpart "
-                                     f"in the {_NAME[_OTHER[side]]}", _span(side, a)))
+                message = f"{a.label} {a.text} in the {_NAME[side]} has no counterpart in the {_NAME[_OTHER[side]]}"
+                if a.kind == "id":
+                    # an identifier alone is a term, often paraphrased (CO2 / carbon): its own
+                    # check, not a number error
+                    issues.append(Issue(ID_CATEGORY, ID_CHECK, "warning", message, (_span(side, a),)))
+                else:
+                    issues.append(_issue("error", message, _span(side, a)))
     issues.sort(key=lambda i: tuple(min((sp.start for sp in i.evidence if sp.side == side), default=math.inf)
                                     for side in sides))
     return issues
