@@ -331,14 +331,17 @@ def fit_sureness(rows: list[tuple[str, str, tuple[float, ...], bool, tuple]]) ->
         by_severity[severity] += 1
         by_severity_true[severity] += right
         distinct.setdefault(((check, severity), bool(right)), set()).add(identity)
+    by_kind: dict[tuple[str, str], list] = {}
+    for row in rows:
+        by_kind.setdefault(row[:2], []).append(row)
     models = {}
     for key in sorted(total):
         mean = by_severity_true[key[1]] / by_severity[key[1]]
         share = (true[key] + SURENESS_PRIOR * mean) / (total[key] + SURENESS_PRIOR)
         weights: tuple[float, ...] = ()
         if min(len(distinct.get((key, right), ())) for right in (True, False)) >= MIN_FIT:
-            x = np.array([r[2] for r in rows if r[:2] == key], dtype=float)
-            y = np.array([float(r[3]) for r in rows if r[:2] == key])
+            x = np.array([r[2] for r in by_kind[key]], dtype=float)
+            y = np.array([float(r[3]) for r in by_kind[key]])
             weights = fit_logistic(x, y)
         models[key] = (total[key], true[key], SurenessModel(share, weights))
     return models

@@ -91,8 +91,12 @@ def sureness(finding: Finding) -> float:
     `assess` gave it, else the share of its kind (check and severity) right on the benchmark."""
     if finding.sureness is not None:
         return finding.sureness
-    known = sureness_models().get((finding.check, finding.severity))
-    return known.share if known is not None else DEFAULT_SURENESS.get(finding.severity, 0.05)
+    return _model_of(finding, sureness_models()).share
+
+
+def _model_of(finding: Finding, models: SurenessModels) -> SurenessModel:
+    """The model of the finding's kind; a kind the benchmark never produced: by severity."""
+    return models.get((finding.check, finding.severity)) or SurenessModel(DEFAULT_SURENESS.get(finding.severity, 0.05))
 
 
 def assess(findings: Iterable[Finding], models: SurenessModels | None = None) -> list[Finding]:
@@ -103,8 +107,7 @@ def assess(findings: Iterable[Finding], models: SurenessModels | None = None) ->
     models = sureness_models() if models is None else models
     out = []
     for f in findings:
-        model = models.get((f.check, f.severity))
-        value = model(f.signals) if model is not None else DEFAULT_SURENESS.get(f.severity, 0.05)
+        value = _model_of(f, models)(f.signals)
         allowed = 0 if value >= ERROR_SURENESS else 1 if value >= WARNING_SURENESS else 2
         severity = SEVERITIES[max(SEVERITIES.index(f.severity), allowed)]
         out.append(replace(f, sureness=round(value, 3), severity=severity))
@@ -115,29 +118,20 @@ def fold(findings: Iterable[Finding]) -> list[Finding]:
     """One finding per bead: of a bead's findings the most severe leads (the surest of those),
     and the others are folded into it: their messages after its own, their evidence among
     its, their checks in `also`. Findings tied to no bead stay as they are."""
-    groups: dict[int, list[Finding]] = defaultdict(list)
-    order: list[Finding | int] = []
-    for f in findings:
-        if f.bead < 0:
-            order.append(f)
-            continue
-        if f.bead not in groups:
-            order.append(f.bead)
-        groups[f.bead].append(f)
-    out = []
-    for item in order:
-        if isinstance(item, Finding):
-            out.append(item)
-            continue
-        group = groups[item]
-        lead = min(group, key=lambda f: (SEVERITIES.index(f.severity), -sureness(f)))
-        others = [f for f in group if f is not lead]
-        if others:
-            lead = replace(lead, message=lead.message + "".join(f"; also {f.check}: {f.message}" for f in others),
-                           evidence=lead.evidence + tuple(s for f in others for s in f.evidence),
-                           also=lead.also + tuple(f.check for f in others))
-        out.append(lead)
-    return out
+    groups: dict[object, list[Finding]] = {}
+    for n, f in enumerate(findings):
+        groups.setdefault(f.bead if f.bead >= 0 else ("unbound", n), []).append(f)
+    return [_folded(group) for group in groups.values()]
+
+
+def _folded(group: list[Finding]) -> Finding:
+    lead = min(group, key=lambda f: (SEVERITIES.index(f.severity), -sureness(f)))
+    others = [f for f in group if f is not lead]
+    if not others:
+        return lead
+    return replace(lead, message=lead.message + "".join(f"; also {f.check}: {f.message}" for f in others),
+                   evidence=lead.evidence + tuple(s for f in others for s in f.evidence),
+                   also=lead.also + tuple(f.check for f in others))
 
 
 def ranked(findings: Iterable[Finding]) -> list[Finding]:
