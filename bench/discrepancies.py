@@ -17,6 +17,7 @@ name, swap in an unrelated sentence.
 from __future__ import annotations
 
 import argparse
+import math
 import random
 import re
 import time
@@ -199,8 +200,9 @@ def main() -> None:
 
     # Sureness models from every finding of the modified WMT24 documents (corpora/ carry
     # deliberate differences of their own): is it at the planted change?
-    rows = [(f.check, f.severity, f.signals, hits(f, planted), (pair.name, *_key(f))) for runs in planted_runs.values()
-            for pair, _, planted, findings in runs if pair.name not in CORPUS_NAMES for f in findings]
+    rows = [(f.check, f.severity, f.signals, hits(f, planted), (pair.name, *_key(f)), math.log(beads))
+            for runs in planted_runs.values()
+            for pair, _, planted, findings, beads in runs if pair.name not in CORPUS_NAMES for f in findings]
     fitted = fit_sureness(rows)
 
     models = {key: model for key, (_, _, model) in fitted.items()}
@@ -238,7 +240,7 @@ def main() -> None:
     per_seed: dict[int, Counter] = {}
     for seed, runs in planted_runs.items():
         seed_found, seed_planted = Counter(), Counter()
-        for pair, change, planted, raw in runs:
+        for pair, change, planted, raw, _ in runs:
             findings = reported(raw, models)
             seed_planted[change] += 1
             seed_found[change] += any(categories(f) & EXPECTED[change] and hits(f, planted) for f in findings)
@@ -275,9 +277,9 @@ def write_sureness(models: dict) -> None:
                     + "\n".join(rows) + "\n", encoding="utf-8")
 
 
-def _plant_all(pairs, rng, donors, aligner) -> list[tuple[Pair, str, Planted, list[Finding]]]:
+def _plant_all(pairs, rng, donors, aligner) -> list[tuple[Pair, str, Planted, list[Finding], int]]:
     """One planted change of each type per document: the checks' findings (as proposed, before
-    `assess`) of each modified document."""
+    `assess`) of each modified document, and its number of beads."""
     out = []
     for pair in pairs:
         for change in CHANGES:
@@ -286,7 +288,8 @@ def _plant_all(pairs, rng, donors, aligner) -> list[tuple[Pair, str, Planted, li
                 continue
             tgt, planted = result
             alignment = aligner.align_sentences(pair.src, tgt, pair.name)
-            out.append((pair, change, planted, check_alignment(alignment, aligner.encoder, assessed=False)))
+            out.append((pair, change, planted, check_alignment(alignment, aligner.encoder, assessed=False),
+                        len(alignment.beads)))
     return out
 
 
@@ -314,18 +317,25 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 50)
 MIN_FIT = 25  # distinct findings a kind needs each way (right, wrong) for a model over its signals
 
 
-def fit_sureness(rows: list[tuple[str, str, tuple[float, ...], bool, tuple]]) -> dict:
-    """A SurenessModel per (check, severity) from (check, severity, signals, right, identity)
-    rows: the smoothed share for every kind, and a logistic model over the signals where the
-    kind has MIN_FIT distinct findings right and as many wrong. (A false finding of an
+def fit_sureness(rows: list[tuple[str, str, tuple[float, ...], bool, tuple, float]]) -> dict:
+    """A SurenessModel per (check, severity) from (check, severity, signals, right, identity,
+    log beads) rows: the smoothed share for every kind, and a logistic model over the signals
+    where the kind has MIN_FIT distinct findings right and as many wrong. (A false finding of an
     unmodified document comes back in each of its modified copies: `identity` tells them
-    apart, so that a handful of them cannot shape a model.)"""
+    apart, so that a handful of them cannot shape a model.)
+
+    Each modified document has one planted change however long it is, so here a finding of a
+    short document is more often right than one of a long document: an artefact of the
+    benchmark, not a property of findings. The model is fitted with the document's length as
+    a covariate and then read at the kind's mean length, so that the other weights (the rate
+    of the check in the document above all) are not confounded with length and a finding's
+    sureness does not depend on how long its document is."""
     from align.check import SURENESS_PRIOR, SurenessModel
 
     total, true = Counter(), Counter()
     by_severity, by_severity_true = Counter(), Counter()
     distinct: dict[tuple[tuple[str, str], bool], set] = {}
-    for check, severity, _, right, identity in rows:
+    for check, severity, _, right, identity, _ in rows:
         total[check, severity] += 1
         true[check, severity] += right
         by_severity[severity] += 1
@@ -340,9 +350,10 @@ def fit_sureness(rows: list[tuple[str, str, tuple[float, ...], bool, tuple]]) ->
         share = (true[key] + SURENESS_PRIOR * mean) / (total[key] + SURENESS_PRIOR)
         weights: tuple[float, ...] = ()
         if min(len(distinct.get((key, right), ())) for right in (True, False)) >= MIN_FIT:
-            x = np.array([r[2] for r in by_kind[key]], dtype=float)
+            x = np.array([(*r[2], r[5]) for r in by_kind[key]], dtype=float)
             y = np.array([float(r[3]) for r in by_kind[key]])
-            weights = fit_logistic(x, y)
+            intercept, *slopes, length = fit_logistic(x, y)
+            weights = (intercept + length * float(x[:, -1].mean()), *slopes)
         models[key] = (total[key], true[key], SurenessModel(share, weights))
     return models
 

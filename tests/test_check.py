@@ -4,6 +4,7 @@ formatting differences are not findings, and the findings files and `align check
 from __future__ import annotations
 
 import csv
+import math
 import json
 from dataclasses import replace
 
@@ -224,3 +225,23 @@ def test_a_dropped_clause_outranks_the_documents_own_false_alarms(corpus_alignme
     raw = [f for f in check_alignment(changed, encoder, assessed=False) if f.bead == k]
     assert sorted(f.check for f in raw) == ["partial-omission", "weak-pair"]
     assert set(first.evidence) == {s for f in raw for s in f.evidence}
+
+
+def test_how_often_a_check_fires_in_the_document_is_a_signal(corpus_alignments, encoder):
+    """Each finding carries how often its check fires on the document's other beads (a bead
+    with three names missing counts once; info notes not at all), and the shipped models read
+    a check that fires all over a document as the translator's style: the same partial
+    omission is less sure in a document where that check fires on every other pair."""
+    from align.check import SIGNALS, SurenessModel, sureness_models
+
+    energy = corpus_alignments["energy"]
+    raw = check_alignment(energy, encoder, assessed=False)
+    at = SIGNALS.index("log_rate")
+    for f in raw:
+        others = {g.bead for g in raw if g.check == f.check and g.severity != "info"} - {f.bead}
+        assert math.exp(f.signals[at]) * (len(energy.beads) + 1) == pytest.approx(len(others) + 0.5)
+    model: SurenessModel = sureness_models()["partial-omission", "warning"]
+    signals = list(next(f.signals for f in raw if f.check == "partial-omission"))
+    alone = model(signals)
+    signals[at] = math.log(0.5)
+    assert model(signals) < alone

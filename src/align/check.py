@@ -48,9 +48,11 @@ SURENESS_PRIOR = 20.0
 # Kinds the benchmark never produced: by severity.
 DEFAULT_SURENESS = {"error": 0.9, "warning": 0.3, "info": 0.05}
 # What a finding's sureness is estimated from: the bead's confidence, its similarity and
-# length ratio as robust z-scores within the document, the words on each side, and the
-# check's own strength of evidence.
-SIGNALS = ("confidence", "similarity_z", "length_z", "log_src_words", "log_tgt_words", "strength")
+# length ratio as robust z-scores within the document, the words on each side, the check's own
+# strength of evidence, and how often the check fires in this document (a check that fires on
+# every tenth pair is reading the translator's style, not a slip: free translations give many
+# partial omissions, a script without capitals many names without counterpart).
+SIGNALS = ("confidence", "similarity_z", "length_z", "log_src_words", "log_tgt_words", "strength", "log_rate")
 # A warning must be more likely right than wrong on the benchmark; below, it is an info note.
 WARNING_SURENESS = 0.5
 # An error below this is a warning. (Sureness counts as wrong every finding away from the
@@ -139,13 +141,37 @@ def ranked(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: -sureness(f))
 
 
-def _signals(stats: PairStats, finding: Finding) -> tuple[float, ...]:
+def _signals(stats: PairStats, finding: Finding, rate: float) -> tuple[float, ...]:
     k = finding.bead
     paired = k in stats.cos
     return (finding.score if finding.score is not None else 0.0,
             stats.cos_z(k) if paired else 0.0, stats.ratio_z(k) if paired else 0.0,
-            math.log1p(len(_WORDS.findall(finding.src_text))), math.log1p(len(_WORDS.findall(finding.tgt_text))),
-            finding.strength)
+            math.log1p(_word_count(finding.src_text)), math.log1p(_word_count(finding.tgt_text)),
+            finding.strength, math.log(rate))
+
+
+# Han and kana are written without spaces between words: counted at a word per 1.5 characters
+# (the mean length of a Chinese word), so that a sentence's words mean the same in any script.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _word_count(text: str) -> float:
+    unspaced = len(_UNSPACED.findall(text))
+    return len(_WORDS.findall(_UNSPACED.sub(" ", text))) + unspaced / 1.5
+
+
+def _rates(alignment: Alignment, findings: Sequence[Finding]) -> Callable[[Finding], float]:
+    """How often the finding's check fires elsewhere in the document: the share of the other
+    beads it flags (info notes not counted), smoothed by half a bead."""
+    flagged: dict[str, set[int]] = defaultdict(set)
+    for f in findings:
+        if f.severity != "info":
+            flagged[f.check].add(f.bead)
+    beads = len(alignment.beads)
+
+    def rate(f: Finding) -> float:
+        return (len(flagged[f.check] - {f.bead}) + 0.5) / (beads + 1)
+    return rate
 
 
 def _finding(alignment: Alignment, k: int, issue: Issue) -> Finding:
@@ -199,7 +225,8 @@ def check_alignment(alignment: Alignment, encoder: Encoder | None = None,
     findings = [f for k in sorted(per_bead) for f in per_bead[k]]
     for settle in DOCUMENT_SETTLERS:
         findings = settle(alignment, findings)
-    findings = [replace(f, signals=_signals(stats, f)) for f in findings]
+    rate = _rates(alignment, findings)
+    findings = [replace(f, signals=_signals(stats, f, rate(f))) for f in findings]
     return fold(assess(findings, models)) if assessed else findings
 
 
