@@ -438,6 +438,9 @@ NOTATION_CLASSES = [
     ("She took a 2 month course.", "Sie besuchte einen zweimonatigen Kurs.", "en", "de"),
     ("The 18 year old won.", "Der Achtzehnjährige gewann.", "en", "de"),
     ("Die vier Achttausender Pakistans.", "Les quatre « 8000 » du Pakistan.", "de", "fr"),
+    ("The island lay 300 miles to the west.", "L'île se trouvait à trois cents milles à l'ouest.", "en", "fr"),
+    # text tokenised for a corpus, a space before each comma
+    ("The ship sailed on May 3 , 1868 , from Brest .", "Le navire partit de Brest le 3 mai 1868 .", "en", "fr"),
     # decades
     ("It began in the mid-1980s.", "Es begann Mitte der 80er-Jahre.", "en", "de"),
     # prices, numbers and names written the Swiss or French way
@@ -462,6 +465,9 @@ def test_a_changed_value_in_those_notations_is_still_found():
     assert check_numbers("Der Eintritt kostet Fr. 3.60.", "L'entrée coûte 3 fr. 80.", "de", "fr")
     assert check_numbers("She took a 2 month course.", "Sie besuchte einen dreimonatigen Kurs.", "en", "de")
     assert check_numbers("It began in the mid-1980s.", "Es begann Mitte der 70er-Jahre.", "en", "de")
+    assert check_numbers("The island lay 300 miles to the west.", "L'île se trouvait à quatre cents milles à l'ouest.",
+                         "en", "fr")
+    assert check_numbers("The ship sailed on May 3 , 1868 .", "Le navire partit le 3 mai 1869 .", "en", "fr")
 
 
 def test_an_identifier_alone_is_a_term_not_a_number():

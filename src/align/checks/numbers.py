@@ -285,10 +285,10 @@ def _locale_data(lang: str) -> _LocaleData:
         rf"|(?<![\w.,/])(?P<n1>\d{{1,2}})(?P<ns>[./])(?P<n2>\d{{1,2}})(?P=ns)(?P<n3>\d{{4}})(?![\d])"
         # 9 August 2020, 9. August, 1er août 2020
         rf"|(?<![\w.,])(?P<ad>\d{{1,2}})(?:\.|st|nd|rd|th|er|e)?[ \u00a0]+(?:(?:of|de)[ \u00a0]+)?(?P<am>{month})(?![\w])"
-        rf"(?:,?[ \u00a0]+(?P<ay>\d{{4}})(?![\d]))?"
-        # August 9, 2020 / August 2020
+        rf"(?:[ \u00a0]?,?[ \u00a0]+(?P<ay>\d{{4}})(?![\d]))?"
+        # August 9, 2020 / August 2020 (tokenised text: August 9 , 2020)
         rf"|(?<![\w])(?P<bm>{month})[ \u00a0]+(?:(?P<bd>\d{{1,2}})(?:st|nd|rd|th)?(?![\d\w])"
-        rf"(?:,?[ \u00a0]+(?P<by>\d{{4}})(?![\d]))?|(?:of[ \u00a0]+)?(?P<by2>\d{{4}})(?![\d]))"
+        rf"(?:[ \u00a0]?,?[ \u00a0]+(?P<by>\d{{4}})(?![\d]))?|(?:of[ \u00a0]+)?(?P<by2>\d{{4}})(?![\d]))"
         # times: 10:30, 10.30 Uhr, 3:30 p.m.
         rf"|(?<![\w.,:])(?P<th>\d{{1,2}})"
         rf"(?::(?P<tm>\d{{2}})(?!\d|[.,:]\d)(?:{_SP}(?P<tw>{_TIME_WORDS}))?"
@@ -693,11 +693,13 @@ def _spelled_values(text: str, lang: str) -> Counter[Decimal]:
     try:
         from text_to_num import alpha2digit
 
-        converted = alpha2digit(text, lang, threshold=0)
+        # French "mille" (thousand) never takes an s: "milles" are miles (sept cent milles)
+        words = _FRENCH_MILES_RE.sub(" ~ ", text) if lang == "fr" else text
+        converted = alpha2digit(words, lang, threshold=0)
     except (ValueError, KeyError, NotImplementedError, ImportError):
         return Counter()
     found = Counter(Decimal(d) for d in _DIGITS_RE.findall(converted))
-    found.subtract(Counter(Decimal(d) for d in _DIGITS_RE.findall(text)))
+    found.subtract(Counter(Decimal(d) for d in _DIGITS_RE.findall(words)))
     # numbers at the head of a compound: zweimonatig, Achtzehnjährige, Achttausender, twofold
     # (in the converted text: words text2num read whole, seventeenth, are digits there)
     found.update(v for w in _LETTERS_RE.findall(converted) if (v := _compound_number(w.lower(), lang)) is not None)
@@ -705,6 +707,7 @@ def _spelled_values(text: str, lang: str) -> Counter[Decimal]:
 
 
 _LETTERS_RE = re.compile(r"[^\W\d_]{6,}")
+_FRENCH_MILES_RE = re.compile(r"(?<!\w)milles(?!\w)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=65536)
