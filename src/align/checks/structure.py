@@ -263,6 +263,10 @@ def part_candidates(alignment: Alignment, stats: PairStats, embeddings: tuple[np
     return out
 
 
+def _ids(bead: Bead, side: Side) -> tuple[int, ...]:
+    return bead.src if side == "src" else bead.tgt
+
+
 def left_out_parts(alignment: Alignment, stats: PairStats, embeddings: tuple[np.ndarray, np.ndarray],
                    encode: Callable[[list[str]], NDArray[np.float32]], max_ratio_z: float = 0.0,
                    limits: Thresholds = Thresholds()) -> dict[int, list[Issue]]:
@@ -279,10 +283,20 @@ def left_out_parts(alignment: Alignment, stats: PairStats, embeddings: tuple[np.
     text = {(k, side): alignment.src_text(alignment.beads[k]) if side == "src" else alignment.tgt_text(alignment.beads[k])
             for k, side, _, _ in candidates}
     reduced = [(text[k, side][:start] + text[k, side][end:]).strip(" ,;:") for k, side, start, end in candidates]
-    beads = sorted({k for k, _, _, _ in candidates})
-    wholes = [t for k in beads for t in (alignment.src_text(alignment.beads[k]), alignment.tgt_text(alignment.beads[k]))]
-    vectors = encode(reduced + wholes)
-    whole = {k: (vectors[len(reduced) + 2 * n], vectors[len(reduced) + 2 * n + 1]) for n, k in enumerate(beads)}
+    # Each side of a candidate bead as a whole: a single sentence has its embedding already;
+    # only a merged side is encoded joined.
+    wanted = sorted({(k, side) for k in {k for k, _, _, _ in candidates} for side in ("src", "tgt")
+                     if len(_ids(alignment.beads[k], side)) > 1})
+    vectors = encode(reduced + [alignment.src_text(alignment.beads[k]) if side == "src"
+                                else alignment.tgt_text(alignment.beads[k]) for k, side in wanted])
+    joined = {key: vectors[len(reduced) + n] for n, key in enumerate(wanted)}
+
+    def side_vector(k: int, side: Side) -> NDArray[Any]:
+        ids = _ids(alignment.beads[k], side)
+        vector: NDArray[Any] = joined[k, side] if len(ids) > 1 else embeddings[0 if side == "src" else 1][ids[0]]
+        return vector
+
+    whole = {k: (side_vector(k, "src"), side_vector(k, "tgt")) for k in {k for k, _, _, _ in candidates}}
     gains = []
     for (k, side, start, end), vec in zip(candidates, vectors[: len(reduced)]):
         src_vec, tgt_vec = whole[k]
