@@ -63,6 +63,24 @@ def test_a_quotation_over_two_sentences_is_not_unbalanced(encoder):
     assert checks_of(check_alignment(swapped, encoder), "unbalanced-marks") == []
 
 
+def test_a_quotation_over_several_paragraphs_is_not_unbalanced(encoder):
+    """French and English typography reopen a long quotation at each paragraph and close it
+    only at its end: a sentence that opens with the mark the next paragraph opens with again
+    runs on; one that opens a quotation nobody reopens or closes is still reported."""
+    pairs = [
+        ("The guide told us what he had seen.", "Le guide nous raconta ce qu'il avait vu."),
+        ("On my six journeys I have often seen black bears and their tracks.",
+         "« Au cours de mes six voyages, j'ai souvent vu des ours noirs et leurs traces."),
+        ("For hours we followed the tracks across the snow.", "Pendant des heures, nous suivîmes les traces dans la neige."),
+        ("They led towards the glacier and then vanished.", "« Elles menaient vers le glacier, puis disparaissaient."),
+        ("We never saw the animal itself.", "Nous ne vîmes jamais l'animal lui-même. »"),
+    ]
+    assert checks_of(check_alignment(document(pairs), encoder), "unbalanced-marks") == []
+    pairs[3] = ("They led towards the glacier and then vanished.", "Elles menaient vers le glacier, puis disparaissaient.")
+    pairs[4] = ("We never saw the animal itself.", "Nous ne vîmes jamais l'animal lui-même.")
+    assert [f.bead for f in checks_of(check_alignment(document(pairs), encoder), "unbalanced-marks")] == [1]
+
+
 def test_a_quotation_never_closed_is_reported(encoder):
     pairs = list(DIALOGUE)
     pairs[2] = ("'The train did not wait for anyone this morning.'", "Le train n'a attendu personne ce matin.")

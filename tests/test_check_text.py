@@ -68,6 +68,16 @@ def test_brackets():
         ("unbalanced-marks", "warning")]
 
 
+def test_a_list_label_is_no_unbalanced_bracket():
+    """"a) ..., b) ...": the label closes a bracket it never opened (Text+Berg's French)."""
+    src = "Die Lichtbrechung, die stark wechselt, und die Schwere-Ablenkung."
+    tgt = "a ) la réfraction des rayons lumineux, qui varie fortement ; b ) la déviation due à la pesanteur."
+    assert check_mechanics(src, tgt, "de", "fr") == []
+    assert check_mechanics(src, "1) la réfraction des rayons lumineux.", "de", "fr") == []
+    assert checks(check_mechanics(src, "la réfraction (des rayons lumineux.", "de", "fr")) == [
+        ("unbalanced-marks", "warning")]
+
+
 def test_mojibake_is_an_error():
     issues = check_mechanics("The reform is important.", "Die Reform ist fÃ¼r alle wichtig.", "en", "de")
     assert checks(issues) == [("mojibake", "error")]

@@ -271,8 +271,11 @@ def _side_texts(alignment: Alignment, side: str) -> list[str]:
 def _settle_quotations(alignment: Alignment, findings: list[Finding], reach: int = 4) -> list[Finding]:
     """A quotation that runs over several sentences leaves each of them unbalanced (dialogue in
     a novel, a long quoted statement). An unbalanced mark that balances together with the
-    neighbouring beads of its side (up to `reach` either way) is such a quotation, not a slip."""
-    from .checks.text import _unbalanced
+    neighbouring beads of its side (up to `reach` either way) is such a quotation, not a slip;
+    so is one opened at the start of a sentence when one of the next `reach` beads of that
+    side opens with that mark again (a quotation over several paragraphs reopens each one and
+    closes only at its end)."""
+    from .checks.text import OPENING_QUOTES, _unbalanced
 
     texts = {side: _side_texts(alignment, side) for side in ("src", "tgt")}
     kept = []
@@ -283,6 +286,10 @@ def _settle_quotations(alignment: Alignment, findings: list[Finding], reach: int
             windows = ((a, b) for a in range(max(0, k - reach), k + 1)
                        for b in range(k + 1, min(len(side), k + reach + 1) + 1) if b - a > 1)
             if any(_unbalanced(" ".join(side[a:b])) is None for a, b in windows):
+                continue
+            opening = side[k].lstrip()[:1]
+            if (opening and opening in OPENING_QUOTES and _unbalanced(side[k].lstrip()[1:]) is None
+                    and any(t.lstrip().startswith(opening) for t in side[k + 1:k + reach + 1])):
                 continue
         kept.append(f)
     return kept

@@ -37,6 +37,11 @@ FUNCTION_WORDS: dict[str, frozenset[str]] = {
 }
 
 _BRACKETS = (("(", ")"), ("[", "]"), ("{", "}"))
+# a list label: one letter, a roman numeral or a number and ')' at the start of a sentence or
+# after ';' / ':'
+_LIST_LABEL_RE = re.compile(r"(?:^|(?<=[.!?;:]))\s*(?:[^\W\d_]|[ivx]{1,4}|\d{1,2})\s?\)(?=\s)")
+# marks that open a quotation (to tell one that runs on into the next paragraph)
+OPENING_QUOTES = "«„“\"»"
 
 
 def _clean_url(url: str) -> str:
@@ -96,8 +101,9 @@ def _unbalanced(text: str) -> str | None:
     Double quotation marks balance when there is an even number of them: English “…”, German
     „…“ and straight "…" all use two marks a quotation. Guillemets balance when « and » occur
     equally often (French «…», German »…«). Single quotes are left alone: ’ is also the
-    apostrophe.
+    apostrophe. A list label closes a bracket it never opened ("a) ...; b) ..."): not counted.
     """
+    text = _LIST_LABEL_RE.sub(" ", text)
     for open_, close in _BRACKETS:
         depth = 0
         for char in text:
