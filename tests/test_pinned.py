@@ -61,6 +61,20 @@ def test_unrelated_sentence_is_a_weak_pair(encoder, sides):
     assert bead.score < 0.9
 
 
+def test_a_half_dropped_from_a_sentence_without_commas_is_found(encoder, sides):
+    """The source sentence has no clause boundary to cut at ("The state-controlled utility ČEZ
+    holds the largest share of these contracts."); its halves are tested instead, and the one
+    the target dropped is named."""
+    src, tgt = sides
+    i = next(k for k, s in enumerate(src) if s.startswith("The state-controlled utility ČEZ holds"))
+    j = next(k for k, t in enumerate(tgt) if t.startswith("Der staatlich kontrollierte Versorger ČEZ hält"))
+    cut = "Der staatlich kontrollierte Versorger ČEZ hält."
+    alignment = align.align_sentences(src, tgt[:j] + [cut] + tgt[j + 1:], encoder=encoder)
+    [found] = findings_at(alignment, i)
+    assert (found.check, found.severity) == ("partial-omission", "warning")
+    assert [s.text for s in found.evidence] == ["the largest share of these contracts"]
+
+
 @pytest.mark.parametrize("everywhere, severity", [(False, "error"), (True, "warning")])
 def test_misspelling_settlement(encoder, sides, everywhere, severity):
     """"Dukovanny" for "Dukovany": a slip (error) when the target spells it right elsewhere,

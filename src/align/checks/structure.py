@@ -258,9 +258,20 @@ def part_candidates(alignment: Alignment, stats: PairStats, embeddings: tuple[np
             src = alignment.src_text(bead)
             found = clauses(src, alignment.src_lang, min_words=2)
             members = set(_member_spans(alignment, bead, "src")) if len(bead.src) >= 2 else set()
-            if len(found) >= 2:
-                out += [(k, "src", start, end) for start, end in found if (start, end) not in members]
+            if len(found) < 2:
+                found = _halves(src)
+            out += [(k, "src", start, end) for start, end in found if (start, end) not in members]
     return out
+
+
+def _halves(text: str, min_words: int = 6) -> list[tuple[int, int]]:
+    """A sentence with no clause boundary the splitter knows ("You can die from touching
+    grass"), of at least `min_words` words: its two halves, cut at the middle word."""
+    words = list(_WORD.finditer(text))
+    if len(words) < min_words:
+        return []
+    middle = words[len(words) // 2].start()
+    return [(0, middle), (middle, len(text.rstrip(".!?… ")))]
 
 
 def _ids(bead: Bead, side: Side) -> tuple[int, ...]:
