@@ -245,3 +245,43 @@ def test_how_often_a_check_fires_in_the_document_is_a_signal(corpus_alignments, 
     alone = model(signals)
     signals[at] = math.log(0.5)
     assert model(signals) < alone
+
+
+SHIFT_SRC = ["Hello, this is Nick from the repair workshop.",
+             "Today we do a final walkthrough of the cabin.",
+             "We are pretty much getting to the end of the job.",
+             "This is the first room you walked into, and we finished the ceiling and the walls.",
+             "Next we go to the kitchen, where the new cupboards are.",
+             "The cupboards are made of oak and were built by hand.",
+             "Finally we look at the bathroom on the upper floor.",
+             "Thanks for watching and see you next time."]
+SHIFT_TGT = ["Hallo, hier ist Nick aus der Reparaturwerkstatt.",
+             "Heute machen wir einen letzten Rundgang durch die Hütte.",
+             "Das ist das erste Zimmer, in das du gegangen bist.",
+             "Wir haben die Decke und die Wände fertiggestellt.",
+             "Als Nächstes gehen wir in die Küche, wo die neuen Schränke stehen.",
+             "Die Schränke sind aus Eiche und wurden von Hand gebaut.",
+             "Zum Schluss sehen wir uns das Badezimmer im Obergeschoss an.",
+             "Danke fürs Zuschauen und bis zum nächsten Mal."]
+
+
+def test_a_pair_shifted_by_a_missing_sentence_is_an_omission(encoder):
+    """The translation of source sentence 2 is missing, and the alignment closed the gap by
+    pairing it with the first half of sentence 3's translation: the pair is reported as an
+    omission of its source (the target renders the next source sentence), not only as a weak
+    pair. With the missing sentence translated, nothing is shifted."""
+    from align.model import Alignment, Bead, Sentence
+
+    def doc(tgt: list[str]) -> Alignment:
+        beads = [Bead((i,), (i,), 0.9) for i in range(len(SHIFT_SRC))]
+        return Alignment("doc", "en", "de", [Sentence(i, t, 0) for i, t in enumerate(SHIFT_SRC)],
+                         [Sentence(i, t, 0) for i, t in enumerate(tgt)], beads)
+
+    shifted = [f for f in check_alignment(doc(SHIFT_TGT), encoder, assessed=False) if f.check == "shifted-pair"]
+    assert [(f.bead, f.category) for f in shifted] == [(2, "omission")]
+    assert [s.text for s in shifted[0].evidence] == [SHIFT_SRC[2]]
+    assert "next source sentence" in shifted[0].message
+    whole = SHIFT_TGT[:2] + ["Wir sind mit der Arbeit so gut wie fertig.",
+                             "Das ist das erste Zimmer, in das du gegangen bist, und wir haben die Decke und die Wände "
+                             "fertiggestellt."] + SHIFT_TGT[4:]
+    assert [f for f in check_alignment(doc(whole), encoder, assessed=False) if f.check == "shifted-pair"] == []

@@ -25,7 +25,15 @@ import numpy as np
 from .atomic import atomic_writer
 from .checks.names import check_names
 from .checks.numbers import check_numbers
-from .checks.structure import PairStats, Thresholds, left_out_parts, pair_issues, pair_stats, unmatched_issues
+from .checks.structure import (
+    PairStats,
+    Thresholds,
+    left_out_parts,
+    pair_issues,
+    pair_stats,
+    shifted_pairs,
+    unmatched_issues,
+)
 from .checks.text import check_mechanics, check_untranslated
 from .embed import Encoder, encode_texts
 from .model import Alignment, Finding, Issue, Severity, Span
@@ -205,6 +213,7 @@ def check_alignment(alignment: Alignment, encoder: Encoder | None = None,
     stats = pair_stats(alignment, src_emb, tgt_emb)
     part_issues = (left_out_parts(alignment, stats, (src_emb, tgt_emb), partial(encode_texts, encoder), limits=limits)
                    if encoder is not None else {})
+    shifted = shifted_pairs(alignment, stats, src_emb, tgt_emb, limits)
     per_bead: dict[int, list[Finding]] = defaultdict(list)
     for group, issue in unmatched_issues(alignment, limits):
         per_bead[group[0]].append(_finding(alignment, group[0], issue) if len(group) == 1 else
@@ -221,6 +230,7 @@ def check_alignment(alignment: Alignment, encoder: Encoder | None = None,
         # guesses of the same kind (the length z-score, the member similarity): one finding.
         for issue in part_issues.get(k, []):
             issues = [i for i in issues if i.check != issue.check] + [issue]
+        issues += shifted.get(k, [])
         per_bead[k].extend(_finding(alignment, k, i) for i in issues)
     findings = [f for k in sorted(per_bead) for f in per_bead[k]]
     for settle in DOCUMENT_SETTLERS:

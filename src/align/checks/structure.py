@@ -41,6 +41,9 @@ class Thresholds:
     # also demanding that the gain stand out from the document's others; it cost a tenth of
     # the planted omissions for a fifth fewer warnings)
     part_gain: float = 0.01
+    # similarity z below which a pair is tested for being shifted (its one side rendering the
+    # neighbouring pair); the same "clearly less alike than usual" as a short pair's -1.0
+    shifted_below: float = -1.0
 
 
 def _robust(values: np.ndarray, floor: float) -> tuple[float, float]:
@@ -272,6 +275,53 @@ def _halves(text: str, min_words: int = 6) -> list[tuple[int, int]]:
         return []
     middle = words[len(words) // 2].start()
     return [(0, middle), (middle, len(text.rstrip(".!?… ")))]
+
+
+def shifted_pairs(alignment: Alignment, stats: PairStats, src_emb: np.ndarray,
+                  tgt_emb: np.ndarray, limits: Thresholds = Thresholds()) -> dict[int, list[Issue]]:
+    """Pairs whose one side renders the neighbouring pair instead: the other side then has no
+    counterpart, and the alignment closed the gap by pairing it with its neighbour's text (a
+    deleted sentence before a sentence the aligner could not merge further).
+
+    Bead k's target is shifted when it is more like the neighbouring pair's source than its
+    own, joining it to that pair makes the pair more alike, and bead k is clearly less alike
+    than the document's typical pair (similarity z below `limits.shifted_below`): k's source
+    then seems to have no translation (an omission). The same the other way round gives an
+    addition. All three are comparisons within the document (the joined sides are sums of
+    sentence embeddings: no encoding)."""
+    issues: dict[int, list[Issue]] = {}
+    embeddings = {"src": src_emb, "tgt": tgt_emb}
+    orders: tuple[tuple[Side, Side], ...] = (("tgt", "src"), ("src", "tgt"))
+    for k, bead in enumerate(alignment.beads):
+        if k not in stats.cos or stats.cos_z(k) > limits.shifted_below:
+            continue
+        for side, other in orders:
+            mine = _joined(embeddings[side], _ids(bead, side))
+            own = _joined(embeddings[other], _ids(bead, other))
+            for n in (k - 1, k + 1):
+                if n not in stats.cos:
+                    continue
+                neighbour = alignment.beads[n]
+                theirs = _joined(embeddings[other], _ids(neighbour, other))
+                ids = _ids(neighbour, side) + _ids(bead, side) if n < k else _ids(bead, side) + _ids(neighbour, side)
+                joined = _joined(embeddings[side], ids)
+                if float(mine @ theirs) > float(mine @ own) and float(joined @ theirs) > stats.cos[n]:
+                    lost = other  # the side left without counterpart
+                    text = alignment.src_text(bead) if lost == "src" else alignment.tgt_text(bead)
+                    where = "next" if n > k else "previous"
+                    category = "omission" if lost == "src" else "addition"
+                    message = (f"the source sentence seems to have no translation: the target paired with it "
+                               f"renders the {where} source sentence (the alignment is shifted here)"
+                               if lost == "src" else
+                               f"the target sentence seems to have no source: the source paired with it is "
+                               f"rendered by the {where} target sentence (the alignment is shifted here)")
+                    issues.setdefault(k, []).append(Issue(category, "shifted-pair", "warning", message,
+                                                          (Span(lost, 0, len(text), text),),
+                                                          strength=-stats.cos_z(k)))
+                    break
+            if k in issues:
+                break
+    return issues
 
 
 def _ids(bead: Bead, side: Side) -> tuple[int, ...]:
