@@ -53,7 +53,9 @@ def output_path(folder: str | Path, stem: str, suffix: str, combined: bool = Fal
     folder = Path(folder)
     name = (stem if combined and stem in COMBINED_STEMS else safe_name(stem)) + suffix
     path = folder / name
-    root = folder.resolve()
-    if path.resolve().parent != root:
+    # A safe name has no separator and no leading dot, so only a link already standing at the
+    # path could lead outside (one lstat, not two resolves: a batch asks for thousands).
+    if ("/" in name or "\\" in name or name.startswith(".")
+            or path.is_symlink() and path.resolve().parent != folder.resolve()):
         raise AlignError(path, f"refusing to write outside the output folder {folder}")
     return path
