@@ -439,6 +439,8 @@ NOTATION_CLASSES = [
     ("The 18 year old won.", "Der Achtzehnjährige gewann.", "en", "de"),
     ("Die vier Achttausender Pakistans.", "Les quatre « 8000 » du Pakistan.", "de", "fr"),
     ("The island lay 300 miles to the west.", "L'île se trouvait à trois cents milles à l'ouest.", "en", "fr"),
+    # a chapter number in Roman numerals opening a heading in capitals
+    ("CHAPTER 12 The Captain of the Ship", "XII LE CAPITAINE DU NAVIRE", "en", "fr"),
     # text tokenised for a corpus, a space before each comma
     ("The ship sailed on May 3 , 1868 , from Brest .", "Le navire partit de Brest le 3 mai 1868 .", "en", "fr"),
     # decades
@@ -468,6 +470,7 @@ def test_a_changed_value_in_those_notations_is_still_found():
     assert check_numbers("The island lay 300 miles to the west.", "L'île se trouvait à quatre cents milles à l'ouest.",
                          "en", "fr")
     assert check_numbers("The ship sailed on May 3 , 1868 .", "Le navire partit le 3 mai 1869 .", "en", "fr")
+    assert check_numbers("CHAPTER 12 The Captain of the Ship", "XIII LE CAPITAINE DU NAVIRE", "en", "fr")
 
 
 def test_an_identifier_alone_is_a_term_not_a_number():

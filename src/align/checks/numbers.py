@@ -444,12 +444,18 @@ def _roman(m: re.Match[str], text: str, own: _LocaleData) -> _Item | None:
     if roman == "I" and own.lang == "en":
         if not name or _SENTENCE_START_RE.search(before[:name.start(1)]) or not _AFTER_EN_I_RE.match(after):
             return None
-    elif not name and not after.startswith(".") and text.strip(" .") != roman:  # a heading "III"
+    elif not name and not after.startswith(".") and text.strip(" .") != roman and not _chapter_heading(before, after):
         return None
     keys = {("n", Decimal(value))}
     if _CENTURY_RE.match(text, m.end()):
         keys.add(("c", Decimal(value)))
     return _Item("word", frozenset(keys), m.start(), m.end(), roman, value=Decimal(value))
+
+
+def _chapter_heading(before: str, after: str) -> bool:
+    """A numeral opening a heading in capitals: "V À L'AVENTURE !", "XII LE CAPITAINE NEMO"."""
+    letters = [c for c in after if c.isalpha()]
+    return not before.strip() and after[:1].isspace() and len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
 # the dot of an abbreviation written against its number (Nr.212, S.298-303, No.5)
