@@ -275,11 +275,12 @@ def main() -> None:
 
 def write_sureness(models: dict) -> None:
     """src/align/checks/sureness.tsv: per (check, severity), the findings, how many fell on
-    the planted change, the smoothed share and the logistic model's weights (see fit_sureness)."""
-    rows = ["check\tseverity\tfindings\tat_planted\tsureness\tweights"]
+    the planted change, the smoothed share, the logistic model's weights and each signal's
+    range among the kind's findings (see fit_sureness)."""
+    rows = ["check\tseverity\tfindings\tat_planted\tsureness\tweights\tlow\thigh"]
     for (check, severity), (n, right, model) in sorted(models.items()):
-        weights = ",".join(f"{w:.4f}" for w in model.weights)
-        rows.append(f"{check}\t{severity}\t{n}\t{right}\t{model.share:.3f}\t{weights}")
+        weights, low, high = (",".join(f"{w:.4f}" for w in values) for values in (model.weights, model.low, model.high))
+        rows.append(f"{check}\t{severity}\t{n}\t{right}\t{model.share:.3f}\t{weights}\t{low}\t{high}")
     path = ROOT / "src" / "align" / "checks" / "sureness.tsv"
     path.write_text("# written by python bench/discrepancies.py (see align.check.sureness_models)\n"
                     + "\n".join(rows) + "\n", encoding="utf-8")
@@ -362,8 +363,16 @@ def fit_sureness(rows: list[tuple[str, str, tuple[float, ...], bool, tuple, floa
             y = np.array([float(r[3]) for r in by_kind[key]])
             intercept, *slopes, length = fit_logistic(x, y)
             weights = (intercept + length * float(x[:, -1].mean()), *slopes)
-        models[key] = (total[key], true[key], SurenessModel(share, weights))
+            models[key] = (total[key], true[key], SurenessModel(share, weights, *_range(by_kind[key])))
+        else:
+            models[key] = (total[key], true[key], SurenessModel(share))
     return models
+
+
+def _range(rows: list) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """The lowest and highest value of each signal among a kind's findings."""
+    x = np.array([r[2] for r in rows], dtype=float)
+    return tuple(map(float, x.min(axis=0))), tuple(map(float, x.max(axis=0)))
 
 
 def _report(args, seeds, pairs, elapsed, found, planted_count, error_total, error_true, per_seed, clean_errors,

@@ -285,3 +285,25 @@ def test_a_pair_shifted_by_a_missing_sentence_is_an_omission(encoder):
                              "Das ist das erste Zimmer, in das du gegangen bist, und wir haben die Decke und die Wände "
                              "fertiggestellt."] + SHIFT_TGT[4:]
     assert [f for f in check_alignment(doc(whole), encoder, assessed=False) if f.check == "shifted-pair"] == []
+
+
+def test_a_sureness_model_is_never_read_outside_what_it_was_fitted_on():
+    """Each signal is held inside the range the model saw: a document far longer than any on
+    the benchmark (a check's rate lower than all it saw) reads as the lowest rate it saw; the
+    shipped models carry their ranges."""
+    from align.check import SIGNALS, SurenessModel, sureness_models
+
+    at = SIGNALS.index("log_rate")
+    weights = [0.0] * (len(SIGNALS) + 1)
+    weights[1 + at] = -1.0
+    low, high = [-10.0] * len(SIGNALS), [10.0] * len(SIGNALS)
+    low[at] = -3.0
+    model = SurenessModel(0.5, tuple(weights), tuple(low), tuple(high))
+    signals = [0.0] * len(SIGNALS)
+    signals[at] = -3.0
+    at_edge = model(signals)
+    signals[at] = -8.0
+    assert model(signals) == at_edge == pytest.approx(1 / (1 + math.exp(-3.0)))
+    shipped = sureness_models()["partial-omission", "warning"]
+    assert len(shipped.low) == len(shipped.high) == len(SIGNALS)
+    assert all(lo <= hi for lo, hi in zip(shipped.low, shipped.high))

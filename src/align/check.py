@@ -74,10 +74,17 @@ ERROR_SURENESS = 0.8
 class SurenessModel:
     share: float  # smoothed share of the kind's findings that were right
     weights: tuple[float, ...] = ()  # intercept, then one weight per SIGNAL; () = share only
+    # The range of each signal among the findings the model was fitted on: a finding's signals
+    # are held inside it, so that a model is never read where it has seen nothing (a document
+    # far longer than any on the benchmark, where a check's rate falls below all it saw).
+    low: tuple[float, ...] = ()
+    high: tuple[float, ...] = ()
 
     def __call__(self, signals: Sequence[float]) -> float:
         if not self.weights or len(signals) != len(SIGNALS):
             return self.share
+        if len(self.low) == len(signals) == len(self.high):
+            signals = [min(max(x, lo), hi) for x, lo, hi in zip(signals, self.low, self.high)]
         z = self.weights[0] + sum(w * x for w, x in zip(self.weights[1:], signals))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
@@ -91,8 +98,9 @@ def sureness_models() -> SurenessModels:
     table: SurenessModels = {}
     if SURENESS_PATH.exists():
         for line in SURENESS_PATH.read_text(encoding="utf-8").splitlines()[2:]:
-            check, severity, _, _, share, weights = line.split("\t")
-            table[check, severity] = SurenessModel(float(share), tuple(float(w) for w in weights.split(",") if w))
+            check, severity, _, _, share, *numbers = line.split("\t")
+            weights, low, high = (tuple(float(v) for v in column.split(",") if v) for column in (numbers + ["", ""])[:3])
+            table[check, severity] = SurenessModel(float(share), weights, low, high)
     return table
 
 
