@@ -76,6 +76,8 @@ def test_a_list_label_is_no_unbalanced_bracket():
     assert check_mechanics(src, "1) la réfraction des rayons lumineux.", "de", "fr") == []
     assert checks(check_mechanics(src, "la réfraction (des rayons lumineux.", "de", "fr")) == [
         ("unbalanced-marks", "warning")]
+    # a bracket closed after a colon is no label
+    assert check_mechanics("The ratio of 3 to 2 held.", "Das Verhältnis (3:2) hielt.", "en", "de") == []
 
 
 def test_mojibake_is_an_error():

@@ -95,6 +95,19 @@ def check_links(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issue]
     return issues
 
 
+def _without_list_labels(text: str) -> str:
+    """`text` with its list labels blanked; a ')' that closes a bracket opened before it (the
+    ratio was 3:2) and so on) is no label."""
+    out, last = [], 0
+    for m in _LIST_LABEL_RE.finditer(text):
+        before = text[:m.start()]
+        if before.count("(") > before.count(")"):
+            continue
+        out += [text[last:m.start()], " "]
+        last = m.end()
+    return "".join(out) + text[last:]
+
+
 def _unbalanced(text: str) -> str | None:
     """The first bracket or quote pair that does not balance, as 'open+close', else None.
 
@@ -103,7 +116,7 @@ def _unbalanced(text: str) -> str | None:
     equally often (French «…», German »…«). Single quotes are left alone: ’ is also the
     apostrophe. A list label closes a bracket it never opened ("a) ...; b) ..."): not counted.
     """
-    text = _LIST_LABEL_RE.sub(" ", text)
+    text = _without_list_labels(text)
     for open_, close in _BRACKETS:
         depth = 0
         for char in text:
