@@ -354,6 +354,16 @@ def _alive(pid: int) -> bool:
     return "Z" not in state.split()[1]
 
 
+def test_a_worker_whose_batch_is_gone_before_it_starts_stops():
+    """A worker still starting up when the batch was killed already has another parent: it
+    watches the pid the batch gave it, not its parent at the time, and stops."""
+    code = ("import os, time; from align.batch import _watch_parent; "
+            "_watch_parent(os.getppid() + 1_000_000); time.sleep(60)")
+    started = time.monotonic()
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=30)
+    assert proc.returncode in (-signal.SIGTERM, 143) and time.monotonic() - started < 20
+
+
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
 def test_workers_stop_when_the_batch_is_killed(tmp_path, cache_dir):
     folder = tmp_path / "in"

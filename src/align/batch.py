@@ -514,7 +514,7 @@ def _reason(exc: BaseException) -> str:
 _WORKER: dict[str, Aligner] = {}
 
 
-def _worker_init(aligner: Aligner, threads: int) -> None:
+def _worker_init(aligner: Aligner, threads: int, parent: int | None = None) -> None:
     from threadpoolctl import threadpool_limits
 
     # SIGTERM (the batch stopping) unwinds like Ctrl-C, so a pair's staging folder is removed.
@@ -525,15 +525,17 @@ def _worker_init(aligner: Aligner, threads: int) -> None:
     threadpool_limits(threads)
     limit_threads(aligner.encoder, threads)
     _WORKER["aligner"] = aligner
-    _watch_parent()
+    _watch_parent(parent)
 
 
-def _watch_parent() -> None:
-    """Stop this worker when the batch process is gone (killed with -9, crashed): an orphan
-    would otherwise wait for work forever."""
+def _watch_parent(parent: int | None = None) -> None:
+    """Stop this worker when the batch process `parent` is gone (killed with -9, crashed): an
+    orphan would otherwise wait for work forever. The batch passes its own pid: a worker still
+    starting up when the batch was killed already has another parent, and would take that one
+    for the batch. (None: the parent now, for a Ray actor, whose parent is Ray's.)"""
     import threading
 
-    parent = os.getppid()
+    parent = os.getppid() if parent is None else parent
 
     main = threading.main_thread().ident
     assert main is not None  # set once a thread has started, as the main thread has
@@ -802,7 +804,7 @@ def _execute(aligner: Aligner, units: list[list[tuple[PairJob, str]]], out_dir: 
 
     threads = max(1, available_cores() // workers)
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_worker_init, initargs=(aligner, threads))
+                               initializer=_worker_init, initargs=(aligner, threads, os.getpid()))
     try:
         futures: dict[Future[list[PairResult]], list[tuple[PairJob, str]]] = {
             pool.submit(_worker_run, unit, out_dir, settings): unit for unit in units}
