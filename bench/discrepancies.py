@@ -29,7 +29,7 @@ import numpy as np
 from common import ROOT, SHARED, machine, publish, read_lines, stamp
 
 from align import Aligner, make_encoder
-from align.check import assess, check_alignment, fold
+from align.check import as_reported, check_alignment
 from align.export import read_beads
 from align.model import Finding, Sentence
 
@@ -162,10 +162,10 @@ def _key(finding: Finding) -> tuple:
 
 
 def reported(raw: list[Finding], models=None) -> list[Finding]:
-    """The findings as the report gives them (weighed and folded, `check_alignment`'s last
-    steps), from the checks' own (`assessed=False`)."""
+    """The findings as the report gives them (`check.as_reported`), from the checks' own
+    (`assessed=False`), noting each check's category for `categories`."""
     CATEGORY.update((f.check, f.category) for f in raw)
-    return fold(assess(raw, models))
+    return as_reported(raw, models)
 
 
 def categories(finding: Finding) -> set[str]:
@@ -344,20 +344,19 @@ def fit_sureness(rows: list[tuple[str, str, tuple[float, ...], bool, tuple, floa
     total, true = Counter(), Counter()
     by_severity, by_severity_true = Counter(), Counter()
     distinct: dict[tuple[tuple[str, str], bool], set] = {}
-    for check, severity, _, right, identity, _ in rows:
+    by_kind: dict[tuple[str, str], list] = {}
+    for row in rows:
+        check, severity, _, right, identity, _ = row
         total[check, severity] += 1
         true[check, severity] += right
         by_severity[severity] += 1
         by_severity_true[severity] += right
         distinct.setdefault(((check, severity), bool(right)), set()).add(identity)
-    by_kind: dict[tuple[str, str], list] = {}
-    for row in rows:
-        by_kind.setdefault(row[:2], []).append(row)
+        by_kind.setdefault((check, severity), []).append(row)
     models = {}
     for key in sorted(total):
         mean = by_severity_true[key[1]] / by_severity[key[1]]
         share = (true[key] + SURENESS_PRIOR * mean) / (total[key] + SURENESS_PRIOR)
-        weights: tuple[float, ...] = ()
         if min(len(distinct.get((key, right), ())) for right in (True, False)) >= MIN_FIT:
             x = np.array([(*r[2], r[5]) for r in by_kind[key]], dtype=float)
             y = np.array([float(r[3]) for r in by_kind[key]])

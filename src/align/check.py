@@ -24,7 +24,7 @@ import numpy as np
 
 from .atomic import atomic_writer
 from .checks.names import check_names
-from .checks.numbers import check_numbers
+from .checks.numbers import NO_COUNTERPART, check_numbers
 from .checks.structure import (
     PairStats,
     Thresholds,
@@ -36,7 +36,7 @@ from .checks.structure import (
 )
 from .checks.text import check_mechanics, check_untranslated
 from .embed import Encoder, encode_texts
-from .model import Alignment, Finding, Issue, Severity, Span
+from .model import Alignment, Finding, Issue, Severity, Side, Span
 from .textkinds import is_boilerplate
 
 PairCheck = Callable[[str, str, str, str], list[Issue]]
@@ -152,6 +152,12 @@ def _folded(group: list[Finding]) -> Finding:
                    also=lead.also + tuple(f.check for f in others))
 
 
+def as_reported(findings: Iterable[Finding], models: SurenessModels | None = None) -> list[Finding]:
+    """The checks' findings (`check_alignment(..., assessed=False)`) as the report gives them:
+    weighed (`assess`), then one per bead (`fold`)."""
+    return fold(assess(findings, models))
+
+
 def ranked(findings: Iterable[Finding]) -> list[Finding]:
     """Findings most likely right first (by `sureness`); ties keep their order."""
     return sorted(findings, key=lambda f: -sureness(f))
@@ -245,7 +251,7 @@ def check_alignment(alignment: Alignment, encoder: Encoder | None = None,
         findings = settle(alignment, findings)
     rate = _rates(alignment, findings)
     findings = [replace(f, signals=_signals(stats, f, rate(f))) for f in findings]
-    return fold(assess(findings, models)) if assessed else findings
+    return as_reported(findings, models) if assessed else findings
 
 
 def _settle_misspellings(alignment: Alignment, findings: list[Finding]) -> list[Finding]:
@@ -281,9 +287,9 @@ def _settle_misspellings(alignment: Alignment, findings: list[Finding]) -> list[
     return settled
 
 
-def _side_texts(alignment: Alignment, side: str) -> list[str]:
+def _side_texts(alignment: Alignment, side: Side) -> list[str]:
     """Each bead's text on one side ('' where the bead has none)."""
-    return [alignment.src_text(b) if side == "src" else alignment.tgt_text(b) for b in alignment.beads]
+    return [alignment.side_text(b, side) for b in alignment.beads]
 
 
 def _settle_quotations(alignment: Alignment, findings: list[Finding], reach: int = 4) -> list[Finding]:
@@ -318,7 +324,7 @@ def _settle_rendered_names(alignment: Alignment, findings: list[Finding]) -> lis
     is rendered another way throughout (translated, as names in fiction often are: White
     Rabbit, Lapin Blanc), not dropped here and there: those findings are left out. A name
     missing in only some of its pairs keeps its findings."""
-    missing: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    missing: dict[tuple[Side, str], list[Finding]] = defaultdict(list)
     for f in findings:
         if f.check == "name-mismatch" and f.evidence:
             missing[f.evidence[0].side, f.evidence[0].text].append(f)
@@ -329,8 +335,7 @@ def _settle_rendered_names(alignment: Alignment, findings: list[Finding]) -> lis
         flagged = {f.bead for (s, other), fs in missing.items() if s == side and pattern.search(other) for f in fs}
         if len(flagged) < 2:
             continue
-        standing = sum(1 for b in alignment.beads if b.is_pair and pattern.search(
-            alignment.src_text(b) if side == "src" else alignment.tgt_text(b)))
+        standing = sum(1 for b in alignment.beads if b.is_pair and pattern.search(alignment.side_text(b, side)))
         if len(flagged) >= 0.8 * standing:
             rendered.add((side, name))
     return [f for f in findings
@@ -381,7 +386,7 @@ def _settle_numbers_nearby(alignment: Alignment, findings: list[Finding]) -> lis
     settled = []
     for f in findings:
         if (f.check == "number-mismatch" and f.severity != "info" and len(f.evidence) == 1
-                and 0 <= f.bead < len(alignment.beads) and "no counterpart" in f.message):
+                and 0 <= f.bead < len(alignment.beads) and NO_COUNTERPART in f.message):
             span, k = f.evidence[0], f.bead
             other = "tgt" if span.side == "src" else "src"
             for n in (k - 1, k + 1):

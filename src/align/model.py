@@ -58,6 +58,10 @@ class Bead:
     def is_pair(self) -> bool:
         return bool(self.src) and bool(self.tgt)
 
+    def ids(self, side: Side) -> tuple[int, ...]:
+        """The sentence indices of one side ('src' or 'tgt')."""
+        return self.src if side == "src" else self.tgt
+
 
 @dataclass
 class Alignment:
@@ -82,6 +86,9 @@ class Alignment:
 
     def tgt_text(self, bead: Bead) -> str:
         return " ".join(self.tgt[j].text for j in bead.tgt)
+
+    def side_text(self, bead: Bead, side: Side) -> str:
+        return self.src_text(bead) if side == "src" else self.tgt_text(bead)
 
     # ---- the alignment as data and as files (the same writers as the CLI) --------------
     def pairs(self, include_unpaired: bool = False) -> Iterator[tuple[str, str, float, str]]:

@@ -71,6 +71,7 @@ from align.model import Issue, Severity, Side, Span
 CATEGORY = "numbers"  # ITS 2.0 localization-quality issue type
 CHECK = "number-mismatch"
 ID_CATEGORY, ID_CHECK = "terminology", "identifier-mismatch"  # CO2 / carbon: a term, not a number
+NO_COUNTERPART = "has no counterpart in the"  # the message of a value the other side lacks
 
 _SPACES = " \u00a0\u202f\u2009"  # space, no-break, narrow no-break, thin: group separators in some locales
 _SPACE_RE = re.compile(f"[{_SPACES}]")
@@ -882,7 +883,7 @@ def check_numbers(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issu
                 issues.append(_issue("warning", f"{a.label} {a.text} appears {n_here} times in the {_NAME[side]} "
                                      f"but {n_there} in the {_NAME[_OTHER[side]]}", _span(side, a)))
             else:
-                message = f"{a.label} {a.text} in the {_NAME[side]} has no counterpart in the {_NAME[_OTHER[side]]}"
+                message = f"{a.label} {a.text} in the {_NAME[side]} {NO_COUNTERPART} {_NAME[_OTHER[side]]}"
                 if a.kind == "id":
                     # an identifier alone is a term, often paraphrased (CO2 / carbon): its own
                     # check, not a number error

@@ -227,11 +227,11 @@ def clauses(text: str, lang: str = "en", min_words: int = 3) -> list[tuple[int, 
     return out
 
 
-def _member_spans(alignment: Alignment, bead: Bead, side: str) -> list[tuple[int, int]]:
+def _member_spans(alignment: Alignment, bead: Bead, side: Side) -> list[tuple[int, int]]:
     """(start, end) of each sentence inside a side's joined text."""
     sentences = alignment.src if side == "src" else alignment.tgt
     spans, start = [], 0
-    for i in (bead.src if side == "src" else bead.tgt):
+    for i in bead.ids(side):
         spans.append((start, start + len(sentences[i].text)))
         start += len(sentences[i].text) + 1
     return spans
@@ -289,43 +289,39 @@ def shifted_pairs(alignment: Alignment, stats: PairStats, src_emb: np.ndarray,
     then seems to have no translation (an omission). The same the other way round gives an
     addition. All three are comparisons within the document (the joined sides are sums of
     sentence embeddings: no encoding)."""
+    embeddings: dict[Side, np.ndarray] = {"src": src_emb, "tgt": tgt_emb}
     issues: dict[int, list[Issue]] = {}
-    embeddings = {"src": src_emb, "tgt": tgt_emb}
-    orders: tuple[tuple[Side, Side], ...] = (("tgt", "src"), ("src", "tgt"))
-    for k, bead in enumerate(alignment.beads):
-        if k not in stats.cos or stats.cos_z(k) > limits.shifted_below:
-            continue
-        for side, other in orders:
-            mine = _joined(embeddings[side], _ids(bead, side))
-            own = _joined(embeddings[other], _ids(bead, other))
-            for n in (k - 1, k + 1):
-                if n not in stats.cos:
-                    continue
-                neighbour = alignment.beads[n]
-                theirs = _joined(embeddings[other], _ids(neighbour, other))
-                ids = _ids(neighbour, side) + _ids(bead, side) if n < k else _ids(bead, side) + _ids(neighbour, side)
-                joined = _joined(embeddings[side], ids)
-                if float(mine @ theirs) > float(mine @ own) and float(joined @ theirs) > stats.cos[n]:
-                    lost = other  # the side left without counterpart
-                    text = alignment.src_text(bead) if lost == "src" else alignment.tgt_text(bead)
-                    where = "next" if n > k else "previous"
-                    category = "omission" if lost == "src" else "addition"
-                    message = (f"the source sentence seems to have no translation: the target paired with it "
-                               f"renders the {where} source sentence (the alignment is shifted here)"
-                               if lost == "src" else
-                               f"the target sentence seems to have no source: the source paired with it is "
-                               f"rendered by the {where} target sentence (the alignment is shifted here)")
-                    issues.setdefault(k, []).append(Issue(category, "shifted-pair", "warning", message,
-                                                          (Span(lost, 0, len(text), text),),
-                                                          strength=-stats.cos_z(k)))
-                    break
-            if k in issues:
-                break
+    for k in stats.cos:
+        if stats.cos_z(k) <= limits.shifted_below and (issue := _shift(alignment, stats, embeddings, k)):
+            issues[k] = [issue]
     return issues
 
 
-def _ids(bead: Bead, side: Side) -> tuple[int, ...]:
-    return bead.src if side == "src" else bead.tgt
+def _shift(alignment: Alignment, stats: PairStats, embeddings: dict[Side, np.ndarray], k: int) -> Issue | None:
+    """The shifted-pair issue of pair bead k, if one of its sides renders a neighbour (the
+    target first, then the source; the previous neighbour first)."""
+    bead = alignment.beads[k]
+    orders: tuple[tuple[Side, Side], ...] = (("tgt", "src"), ("src", "tgt"))
+    for side, other in orders:
+        mine = _joined(embeddings[side], bead.ids(side))
+        own = _joined(embeddings[other], bead.ids(other))
+        for n in (k - 1, k + 1):
+            if n not in stats.cos:
+                continue
+            neighbour = alignment.beads[n]
+            theirs = _joined(embeddings[other], neighbour.ids(other))
+            ids = neighbour.ids(side) + bead.ids(side) if n < k else bead.ids(side) + neighbour.ids(side)
+            if float(mine @ theirs) <= float(mine @ own) or float(_joined(embeddings[side], ids) @ theirs) <= stats.cos[n]:
+                continue
+            text = alignment.side_text(bead, other)  # the side left without counterpart
+            where = "next" if n > k else "previous"
+            message = (f"the source sentence seems to have no translation: the target paired with it "
+                       f"renders the {where} source sentence (the alignment is shifted here)" if other == "src" else
+                       f"the target sentence seems to have no source: the source paired with it is "
+                       f"rendered by the {where} target sentence (the alignment is shifted here)")
+            return Issue("omission" if other == "src" else "addition", "shifted-pair", "warning", message,
+                         (Span(other, 0, len(text), text),), strength=-stats.cos_z(k))
+    return None
 
 
 def left_out_parts(alignment: Alignment, stats: PairStats, embeddings: tuple[np.ndarray, np.ndarray],
@@ -341,23 +337,21 @@ def left_out_parts(alignment: Alignment, stats: PairStats, embeddings: tuple[np.
     candidates = part_candidates(alignment, stats, embeddings, max_ratio_z)
     if not candidates:
         return {}
-    text = {(k, side): alignment.src_text(alignment.beads[k]) if side == "src" else alignment.tgt_text(alignment.beads[k])
-            for k, side, _, _ in candidates}
+    text = {(k, side): alignment.side_text(alignment.beads[k], side) for k, side, _, _ in candidates}
     reduced = [(text[k, side][:start] + text[k, side][end:]).strip(" ,;:") for k, side, start, end in candidates]
     # Each side of a candidate bead as a whole: a single sentence has its embedding already;
     # only a merged side is encoded joined.
-    wanted = sorted({(k, side) for k in {k for k, _, _, _ in candidates} for side in ("src", "tgt")
-                     if len(_ids(alignment.beads[k], side)) > 1})
-    vectors = encode(reduced + [alignment.src_text(alignment.beads[k]) if side == "src"
-                                else alignment.tgt_text(alignment.beads[k]) for k, side in wanted])
+    beads = {k for k, _, _, _ in candidates}
+    wanted = sorted((k, side) for k in beads for side in _SIDES if len(alignment.beads[k].ids(side)) > 1)
+    vectors = encode(reduced + [alignment.side_text(alignment.beads[k], side) for k, side in wanted])
     joined = {key: vectors[len(reduced) + n] for n, key in enumerate(wanted)}
 
     def side_vector(k: int, side: Side) -> NDArray[Any]:
-        ids = _ids(alignment.beads[k], side)
+        ids = alignment.beads[k].ids(side)
         vector: NDArray[Any] = joined[k, side] if len(ids) > 1 else embeddings[0 if side == "src" else 1][ids[0]]
         return vector
 
-    whole = {k: (side_vector(k, "src"), side_vector(k, "tgt")) for k in {k for k, _, _, _ in candidates}}
+    whole = {k: (side_vector(k, "src"), side_vector(k, "tgt")) for k in beads}
     gains = []
     for (k, side, start, end), vec in zip(candidates, vectors[: len(reduced)]):
         src_vec, tgt_vec = whole[k]
