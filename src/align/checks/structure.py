@@ -284,7 +284,9 @@ def shifted_pairs(alignment: Alignment, stats: PairStats, src_emb: np.ndarray,
     deleted sentence before a sentence the aligner could not merge further).
 
     Bead k's target is shifted when it is more like the neighbouring pair's source than its
-    own, joining it to that pair makes the pair more alike, and bead k is clearly less alike
+    own, by at least the document's similarity scale (formulaic text, "And the sons of Gomer
+    ...; And the sons of Javan ...", makes neighbours a little alike), joining it to that pair
+    makes the pair more alike, and bead k is clearly less alike
     than the document's typical pair (similarity z below `limits.shifted_below`): k's source
     then seems to have no translation (an omission). The same the other way round gives an
     addition. All three are comparisons within the document (the joined sides are sums of
@@ -311,7 +313,8 @@ def _shift(alignment: Alignment, stats: PairStats, embeddings: dict[Side, np.nda
             neighbour = alignment.beads[n]
             theirs = _joined(embeddings[other], neighbour.ids(other))
             ids = neighbour.ids(side) + bead.ids(side) if n < k else bead.ids(side) + neighbour.ids(side)
-            if float(mine @ theirs) <= float(mine @ own) or float(_joined(embeddings[side], ids) @ theirs) <= stats.cos[n]:
+            if (float(mine @ theirs) - float(mine @ own) < stats.cos_scale
+                    or float(_joined(embeddings[side], ids) @ theirs) <= stats.cos[n]):
                 continue
             text = alignment.side_text(bead, other)  # the side left without counterpart
             where = "next" if n > k else "previous"
