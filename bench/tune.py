@@ -27,8 +27,9 @@ from align.aligner import AlignerConfig
 # name: (kind, step). "mul": times / divided by step; "add": plus / minus step.
 SPACE = {
     "skip_open": ("mul", 1.15), "skip_extend": ("mul", 1.25), "merge_cost": ("mul", 1.12),
-    "evidence_scale": ("mul", 1.08), "margin_weight": ("add", 0.1), "length_cap": ("mul", 1.2),
+    "evidence_scale": ("mul", 1.08), "margin_weight": ("add", 0.1), "length_tail": ("mul", 1.3),
     "margin_k": ("int", 1.5), "paragraph_penalty": ("mul", 1.5), "mark_weight": ("mul", 1.4),
+    "length_anchors": ("add", 0.1),
 }
 
 

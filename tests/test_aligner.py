@@ -233,6 +233,41 @@ def test_restricted_bead_types_are_respected(rng):
     assert bead_problems(ids(beads), 12, 11) == []
 
 
+# ---------------------------------------------------------------- length model
+
+
+def test_length_spread_falls_with_sentence_length(rng):
+    """Short sentences' length ratios vary more than long ones' (Gale & Church): the model's
+    variance is base + per_char / L, fitted from the document's anchors; a document whose
+    ratios vary alike at every length gets no slope."""
+    length = rng.uniform(20, 400, 2000)
+    noisy = rng.standard_normal(2000) * np.sqrt(0.002 + 2.0 / length)
+    base, per_char = aligner_module._length_variance(noisy, length, 0.1, 10.0)
+    assert 1.4 < per_char < 2.6 and base < 0.01
+    flat = aligner_module._length_variance(rng.standard_normal(2000) * 0.1, length, 0.1, 10.0)
+    assert flat is not None and flat[1] < 0.3 * per_char
+    assert aligner_module._length_variance(noisy[:15], length[:15], 0.1, 10.0) is None
+
+
+def test_length_model_comes_from_the_most_similar_anchors(rng):
+    """Half of the anchors are the parts of 2:1 merges, with a length ratio far off: the
+    length model is fitted from the more similar half, so its spread stays that of the true
+    1:1 pairs."""
+    n = 200
+    emb, lengths = random_doc(rng, n)
+    tgt_emb = translate(rng, emb, 0.8)
+    tgt_len = lengths * 1.2 * np.exp(rng.normal(0, 0.05, n))
+    weak = np.arange(n) % 2 == 1  # weaker anchors whose length is off by a factor of two
+    tgt_emb[weak] = translate(rng, emb[weak], 0.45)
+    tgt_len[weak] *= 2.0
+    src, tgt = SideFeatures(emb, lengths), SideFeatures(tgt_emb, tgt_len)
+    config = AlignerConfig()
+    clean = aligner_module.estimate_model(src, tgt, config)
+    every = aligner_module.estimate_model(src, tgt, AlignerConfig(length_anchors=1.0))
+    assert clean.length_sigma < 0.1 < every.length_sigma
+    assert abs(float(np.median(clean.ratio)) - np.log(1.2)) < 0.05
+
+
 # ---------------------------------------------------------------- long documents
 
 

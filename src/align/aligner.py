@@ -16,8 +16,13 @@ decides anything and an encoder whose cosines sit on another scale aligns the sa
   sentence run is ever encoded.
 * **Length evidence.** The log length ratio of a bead against the *local* expected ratio (a
   running median over the anchors, so a translation that is terser in one part, or set inside
-  a longer text, is judged by its own pairs), as a Gaussian log-likelihood ratio against the
-  spread of unrelated pairs; the spread of true pairs is the anchors' own (robust) spread.
+  a longer text, is judged by its own pairs), as a log-likelihood ratio of true against
+  unrelated pairs. Both are Student-t with `length_tail` degrees of freedom (a concise or a
+  padded translation is not rare, so a large deviation costs a bounded amount); the spread of
+  true pairs comes from the more similar anchors (`length_anchors`), since a sentence that is
+  half of a merge can still be a mutual best match, and its length ratio is off. That spread
+  falls with the bead's length, as in Gale & Church: its variance is `base + per_char / L`,
+  both fitted from the shorter and the longer half of those anchors.
 * **Priors.** A merge costs `merge_cost` per sentence beyond 1:1. An unmatched sentence costs
   `skip_open`, and each further one in the same run only `skip_extend` (affine gaps: a
   block of captions or an added paragraph is one event, not twenty). Crossing a paragraph
@@ -67,9 +72,12 @@ class AlignerConfig:
     null_offsets: tuple[int, ...] = (3, 4, 5, 6, 7, 8)
     # Weight of the similarity evidence against the priors and the length evidence.
     evidence_scale: float = 0.42
-    # Length evidence: floor of the log-likelihood ratio; window (anchors) of the local ratio.
+    # Length evidence: degrees of freedom of the Student-t model of the log length ratio
+    # (true and unrelated pairs); the share of the anchors, the most similar, that estimates
+    # it; window (anchors) of the local ratio.
     length_evidence: bool = True
-    length_cap: float = 5.16
+    length_tail: float = 10.0
+    length_anchors: float = 0.5
     # Marks (`mark_counts`): weight of their log-likelihood ratio, and its add-alpha smoothing.
     mark_weight: float = 0.7
     mark_smoothing: float = 2.0
@@ -154,6 +162,18 @@ class DocumentModel:
     mark_classes: np.ndarray | None = field(repr=False, default=None)
     # The anchors themselves (source ids, target ids), for `translation_evidence`.
     anchor_pairs: tuple[np.ndarray, np.ndarray] | None = field(repr=False, default=None)
+    # Variance of true pairs' log length ratio as base + per_char / L, L the geometric mean
+    # length (+10) of the bead's two sides (`_length_variance`); None: length_sigma ** 2.
+    length_var: tuple[float, float] | None = field(repr=False, default=None)
+
+    def length_variance(self, inv_length: np.ndarray) -> np.ndarray:
+        """Variance of a true pair's log length ratio given 1 / its length L, kept below the
+        unrelated pairs' over 1.5 ** 2, so that a length that disagrees counts against a bead."""
+        if self.length_var is None:
+            return np.full(np.shape(inv_length), self.length_sigma ** 2)
+        base, per_char = self.length_var
+        out: np.ndarray = np.minimum(base + per_char * inv_length, self.length_null ** 2 / 2.25)
+        return out
 
     def translation_evidence(self) -> tuple[int, float]:
         """(anchors, tau): how far the anchors' order agrees (Kendall's tau between their
@@ -179,7 +199,9 @@ class DocumentModel:
         return {"anchors": self.anchors, "pair_median": round(self.pair_median, 4),
                 "null_median": round(self.null_median, 4), "scale": round(self.scale, 3),
                 "midpoint": round(self.midpoint, 4), "length_sigma": round(self.length_sigma, 4),
-                "length_ratio": round(float(np.median(self.ratio)), 4)}
+                "length_ratio": round(float(np.median(self.ratio)), 4),
+                **({"length_var_base": round(self.length_var[0], 5),
+                    "length_var_per_char": round(self.length_var[1], 3)} if self.length_var else {})}
 
 
 _SLICE = 4096  # rows per slice of the dot products of neighbouring sentences
@@ -409,13 +431,18 @@ def fit_model(src: SideFeatures, tgt: SideFeatures, ai: np.ndarray, aj: np.ndarr
     separation = max(pair_median - null_median, 0.25 * abs(config.prior_pair - config.prior_null))
     scale = config.evidence_scale * separation / max(spread2, 1e-6)
     midpoint = (pair_median + null_median) / 2
-    # Length: the anchors' log ratio, as a running median along the source side.
+    # Length: the log ratio of the more similar anchors, as a running median along the source
+    # side, and their spread around it.
     ls, lt = src.lengths, tgt.lengths
+    length_var = None
     if k:
-        log_ratio = np.log((lt[aj] + 10) / (ls[ai] + 10))  # anchors come in source order
+        clean = _most_similar(cos - 0.5 * beta * (hub_s[ai] + hub_t[aj]), config.length_anchors)
+        li, lj = ai[clean], aj[clean]
+        log_ratio = np.log((lt[lj] + 10) / (ls[li] + 10))  # anchors come in source order
         local = _running_median(log_ratio, config.ratio_window)
-        ratio = np.interp(np.arange(n + 1) - 0.5, ai, local)
-        sigma = _shrunk(max(_robust_spread(log_ratio - local, 0.0), 0.05), k, config.prior_length_sigma, w)
+        ratio = np.interp(np.arange(n + 1) - 0.5, li, local)
+        sigma = _shrunk(max(_robust_spread(log_ratio - local, 0.0), 0.05), len(li), config.prior_length_sigma, w)
+        length_var = _length_variance(log_ratio - local, np.sqrt((ls[li] + 10) * (lt[lj] + 10)), sigma, w)
     else:
         ratio = np.full(n + 1, float(np.log((lt.sum() + 10) / (ls.sum() + 10))))
         sigma = config.prior_length_sigma
@@ -426,7 +453,33 @@ def fit_model(src: SideFeatures, tgt: SideFeatures, ai: np.ndarray, aj: np.ndarr
     return DocumentModel(scale, midpoint, pair_median, null_median, ratio, sigma,
                          max(spread_null, 1.5 * sigma), k, margins=(hub_s, hub_t), sides=(src, tgt),
                          mark_table=table, mark_classes=mark_classes,
-                         anchor_pairs=(np.asarray(ai), np.asarray(aj)))
+                         anchor_pairs=(np.asarray(ai), np.asarray(aj)), length_var=length_var)
+
+
+def _length_variance(residual: np.ndarray, length: np.ndarray, sigma: float, weight: float
+                     ) -> tuple[float, float] | None:
+    """(base, per_char): the variance of true pairs' log length ratio as base + per_char / L,
+    from the robust spreads of the shorter and the longer half of the anchors (L: their
+    geometric mean length + 10). The slope is shrunk toward 0 as if from `weight` more
+    anchors, and the variance at the median length stays sigma ** 2; None with too few."""
+    median = float(np.median(length)) if len(length) else 0.0
+    short, long_ = length <= median, length > median
+    if short.sum() < 10 or long_.sum() < 10:
+        return None
+    s_short = max(_robust_spread(residual[short], 0.0), 0.05)
+    s_long = max(_robust_spread(residual[long_], 0.0), 0.05)
+    inv_short, inv_long = float(np.median(1 / length[short])), float(np.median(1 / length[long_]))
+    per_char = max(0.0, (s_short ** 2 - s_long ** 2) / max(inv_short - inv_long, 1e-9))
+    per_char *= len(residual) / (len(residual) + weight)
+    return max(sigma ** 2 - per_char / median, 0.03 ** 2), per_char
+
+
+def _most_similar(similarity: np.ndarray, share: float) -> np.ndarray:
+    """Mask of the `share` of the values that are highest (all of them when share >= 1)."""
+    if share >= 1 or len(similarity) < 2:
+        return np.ones(len(similarity), bool)
+    mask: np.ndarray = similarity >= np.quantile(similarity, 1 - share)
+    return mask
 
 
 def _fit_marks(src: SideFeatures, tgt: SideFeatures, anchors: tuple[np.ndarray, np.ndarray],
@@ -513,6 +566,8 @@ class _BandAligner:
                               for prefix, top in zip(self.hub_prefix, (self.max_a, self.max_b)))
         self.log_length = ({a: np.log(self.S.length[a] + 10) for a in self.S.length},
                            {b: np.log(self.T.length[b] + 10) for b in self.T.length})
+        self.inv_root_length = tuple({size: np.exp(-0.5 * values) for size, values in side.items()}
+                                     for side in self.log_length)
         # Paragraph, heading and translator's-note penalties only where the text has them.
         self.structure = bool(src.heading.any() or tgt.heading.any() or src.standalone.any()
                               or tgt.standalone.any() or len(np.unique(src.paragraph)) > 1
@@ -554,8 +609,9 @@ class _BandAligner:
         gram = {(a, b): np.take(flat, offsets[a] + cols[b]) for a, b in corners}
         rho = model.ratio[ri][:, None]
         if cfg.length_evidence:
-            k_len = 0.5 * (1 / model.length_sigma ** 2 - 1 / model.length_null ** 2)
-            c_len = np.log(model.length_null / model.length_sigma)
+            nu = cfg.length_tail
+            inv_null = 1 / (nu * model.length_null ** 2)
+            root_t = {b: np.take(self.inv_root_length[1][b], jc) for b in b_vals}
         inv_norm_s, inv_norm_t = self.inv_norm
         log_len_s, log_len_t = self.log_length
         hub_span_t = self.hub_span[1]
@@ -586,11 +642,17 @@ class _BandAligner:
             score *= coef
             score += offset
             if cfg.length_evidence:
+                # Student-t log-likelihood ratio, true against unrelated pairs
                 deviation = log_t - log_len_s[a][ri][:, None]
                 deviation *= deviation
-                deviation *= -k_len
-                deviation += c_len
-                score += np.maximum(deviation, -cfg.length_cap, out=deviation)
+                # the true pairs' variance falls with the bead's (geometric mean) length
+                var = model.length_variance(self.inv_root_length[0][a][ri][:, None] * root_t[b])
+                llr = np.log1p(deviation * inv_null)
+                deviation /= nu * var
+                llr -= np.log1p(deviation, out=deviation)
+                llr *= 0.5 * (nu + 1)
+                llr -= 0.5 * np.log(var * (1 / model.length_null ** 2))
+                score += llr
             if model.mark_table is not None:
                 for k, table in enumerate(tables):
                     np.add(mark_s[a][k][:, None], mark_t[b][k], out=mark_index)
@@ -767,11 +829,11 @@ def _structure_penalty(config: AlignerConfig, a: int | np.ndarray, b: int | np.n
 def _length_llr(ls: np.ndarray, lt: np.ndarray, rho: np.ndarray, model: DocumentModel,
                 config: AlignerConfig) -> np.ndarray:
     """Log-likelihood ratio of a bead's length ratio: true pair against unrelated pair."""
-    deviation = np.log((lt + 10) / (ls + 10)) - rho
-    z_pair = deviation / model.length_sigma
-    z_null = deviation / model.length_null
-    llr = -0.5 * (z_pair * z_pair - z_null * z_null) + np.log(model.length_null / model.length_sigma)
-    out: np.ndarray = np.maximum(llr, -config.length_cap)
+    square = (np.log((lt + 10) / (ls + 10)) - rho) ** 2
+    nu, null = config.length_tail, model.length_null ** 2
+    var = model.length_variance(1 / np.sqrt((ls + 10) * (lt + 10)))
+    out: np.ndarray = (0.5 * (nu + 1) * (np.log1p(square / (nu * null)) - np.log1p(square / (nu * var)))
+                       - 0.5 * np.log(var / null))
     return out
 
 
