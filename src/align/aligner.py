@@ -66,7 +66,7 @@ class AlignerConfig:
     # more sentences at zero.
     centre: bool = True
     centre_prior: float = 4.0
-    margin_k: int = 8
+    margin_k: int = 5
     margin_skip: int = 1  # leave out the best neighbour: it is usually the true partner
     # Nulls are taken this many sentences away from each anchor.
     null_offsets: tuple[int, ...] = (3, 4, 5, 6, 7, 8)
@@ -79,7 +79,7 @@ class AlignerConfig:
     length_tail: float = 10.0
     length_anchors: float = 0.5
     # Marks (`mark_counts`): weight of their log-likelihood ratio, and its add-alpha smoothing.
-    mark_weight: float = 0.7
+    mark_weight: float = 0.5
     mark_smoothing: float = 2.0
     ratio_window: int = 50
     # Priors (nats).
