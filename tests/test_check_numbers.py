@@ -248,8 +248,8 @@ def test_dropped_number():
 
 
 def test_added_number():
-    issue = _one_error("The plan was approved.", "Der Plan wurde 2023 gebilligt.")
-    assert _spans(issue) == {("tgt", "2023")}
+    issue = _one_error("The plan was approved.", "Der Plan wurde mit 23 Stimmen gebilligt.")
+    assert _spans(issue) == {("tgt", "23")}
     assert "target" in issue.message
 
 
@@ -452,6 +452,9 @@ NOTATION_CLASSES = [
     ("Die Alpen 1956, S.298-303.", "Les Alpes 1956, p. 298-303.", "de", "fr"),
     # the same text as both sides, read in two locales
     ("The fee rose to €1,000 in 2024.", "The fee rose to €1,000 in 2024.", "en", "de"),
+    # Chinese units of ten thousand and a hundred million, stacked; an English scale after a hyphen
+    ("中国需要进口10万亿美元左右的商品。", "China will import some US$ 10 trillion worth of goods.", "zh", "en"),
+    ("把我国56个民族、13亿多人紧紧凝聚在一起。", "It binds the 56 ethnic groups of China's 1.3-billion-plus people.", "zh", "en"),
 ]
 
 
@@ -471,9 +474,42 @@ def test_a_changed_value_in_those_notations_is_still_found():
                          "en", "fr")
     assert check_numbers("The ship sailed on May 3 , 1868 .", "Le navire partit le 3 mai 1869 .", "en", "fr")
     assert check_numbers("CHAPTER 12 The Captain of the Ship", "XIII LE CAPITAINE DU NAVIRE", "en", "fr")
+    assert check_numbers("中国需要进口10万亿美元左右的商品。", "China will import some US$ 10 billion worth of goods.",
+                         "zh", "en")
+    assert check_numbers("把我国56个民族、13亿多人紧紧凝聚在一起。", "It binds the 56 ethnic groups of 1.4-billion people.",
+                         "zh", "en")
+
+
+def test_a_rounded_chinese_figure_is_a_warning_not_an_error():
+    """1576万 is 15.76 million: "almost 16 million" rounds it (a warning, as 1.64 / 1.6 billion
+    is); 2576万 is another figure (an error)."""
+    source = "2012年，中国前往东亚和南亚国家的游客达1576万人次。"
+    (issue,) = check_numbers(source, "In 2012 almost 16 million Chinese people traveled to Asia.", "zh", "en")
+    assert issue.severity == "warning" and "rounded" in issue.message
+    (issue,) = check_numbers(source.replace("1576", "2576"), "In 2012 almost 16 million Chinese people traveled to Asia.",
+                             "zh", "en")
+    assert issue.severity == "error"
 
 
 def test_an_identifier_alone_is_a_term_not_a_number():
     # "carbon" / "CO2": a paraphrase of a term, its own check
     [issue] = check_numbers("At current carbon prices.", "Bei den aktuellen CO2-Preisen.", "en", "de")
     assert (issue.category, issue.check, issue.severity) == ("terminology", "identifier-mismatch", "warning")
+
+
+def test_a_year_the_translation_adds_is_a_warning():
+    """Translators add years for their readers (after it was founded in 1921): while every
+    year of the source is in the target, an added one is a warning; a year the target gives in
+    place of another, or one it leaves out, stays an error."""
+    (issue,) = check_numbers("中国共产党成立后，团结带领人民前仆后继。", "After it was founded in 1921 the CPC rallied the people.",
+                             "zh", "en")
+    assert issue.severity == "warning" and "added" in issue.message
+    (issue,) = check_numbers("After the party was founded, it led the people.",
+                             "Nach ihrer Gründung 1921 führte die Partei das Volk.", "en", "de")
+    assert issue.severity == "warning"
+    (issue,) = check_numbers("中国共产党1920年成立后，团结带领人民。", "After it was founded in 1921 the CPC rallied the people.",
+                             "zh", "en")
+    assert issue.severity == "error"
+    (issue,) = check_numbers("Nach ihrer Gründung 1921 führte die Partei das Volk.",
+                             "After the party was founded, it led the people.", "de", "en")
+    assert issue.severity == "error"

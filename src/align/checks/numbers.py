@@ -300,7 +300,7 @@ def _locale_data(lang: str) -> _LocaleData:
         rf"|(?<![\w-])(?P<ident>{_L}+[-_]?\d+(?:{_L}+\d*)*)(?![\w])"
         # numbers and amounts: [symbol/code] number [glued suffix] [scale] [percent] [currency]
         rf"|(?<![\w.,])(?:(?P<pre>{_alt(symbols)}){_SP})?(?P<num>{run})(?!\d)(?P<glued>['’]s|{_L}+)?"
-        rf"(?:{_SP}(?P<scale>(?i:{_alt(long_scales)}))(?!{_L}))?"
+        rf"(?:(?:{_SP}|-)(?P<scale>(?i:{_alt(long_scales)}))(?!{_L}))?"  # 1.3 billion, 1.3-billion
         rf"(?:{_SP}(?P<pct>[%‰]|(?i:{_alt(percent_words)})(?!{_L})))?"
         rf"(?:{_SP}(?P<post>(?i:{_alt(cur_words)})(?!{_L})|{_alt(symbols)}(?!{_L})))?"
         # Roman numerals I-XXX (Louis XIV, Ludwig dem XIV., World War II); context checked in _roman
@@ -576,6 +576,27 @@ def _rounded(a: _Item, b: _Item) -> bool:
     return abs(a.value - b.value) <= max(a.unit, b.unit) / 2
 
 
+_YEAR_RE = re.compile(r"(?<!\d)(1\d{3}|20\d{2}|2100)(?!\d)")
+
+
+def _years(items: list[_Item], text: str, data: _LocaleData) -> set[Decimal]:
+    """The years one side gives: its year-like numbers, or in Chinese and Japanese text (read
+    whole, digits glued to characters) every four-digit number from 1000 to 2100."""
+    if data.lang in _CJK_LANGS:
+        return {Decimal(y) for y in _YEAR_RE.findall(unicodedata.normalize("NFKC", text))}
+    return {a.value for a in items if a.yearlike and a.value is not None}
+
+
+def _rounded_value(a: _Item, values: Counter[Decimal]) -> Decimal | None:
+    """A value of the other side that number `a` is a rounding of (strictly finer, within half
+    of a's precision as written: 16 million / 15,760,000), if any."""
+    if a.value is None or a.unit is None or a.yearlike:
+        return None
+    unit = a.unit
+    return next((v for v, n in values.items() if n > 0 and v != a.value and v % unit != 0
+                 and abs(v - a.value) <= unit / 2), None)
+
+
 def _date_parts_match(date: _Item, nums: list[_Item]) -> list[_Item]:
     """Numbers on the other side that give this date's year (and day): a date written in a form
     the parser did not recognise, or one stated less precisely."""
@@ -653,7 +674,7 @@ _CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CJK_BIG = {"万": 10_000, "亿": 100_000_000}
 _CJK_CHAR_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _CJK_NUMERAL_RE = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
-_CJK_DIGITS_RE = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*([万亿]?)")
+_CJK_DIGITS_RE = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*([万亿]*)")
 _CJK_DECADE_RE = re.compile(r"(?<!\d)(\d0)年代")
 
 
@@ -677,14 +698,14 @@ def _cjk_numeral(run: str) -> int:
 
 def _cjk_values(text: str) -> Counter[Decimal]:
     """The numbers of a Chinese or Japanese text, as a multiset: digits wherever they stand
-    (1860年, 10%), scaled by 万 and 亿 (85万 = 850,000, 3.5亿 = 350,000,000), and numerals in
+    (1860年, 10%), scaled by 万 and 亿 (85万 = 850,000, 3.5亿 = 350,000,000, 10万亿 = 10^13), and numerals in
     characters (十八大 = 18, 五千多年 = 5000)."""
     found: Counter[Decimal] = Counter()
     text = unicodedata.normalize("NFKC", text)  # full-width digits and marks: ２，５００ = 2,500, 7：30
     for m in _CJK_DECADE_RE.finditer(text):  # 60年代: the sixties
         found.update(Decimal(century + int(m.group(1))) for century in (1900, 2000))
     for m in _CJK_DIGITS_RE.finditer(text):
-        value = Decimal(m.group(1).replace(",", "")) * _CJK_BIG.get(m.group(2), 1)
+        value = Decimal(m.group(1).replace(",", "")) * math.prod(_CJK_BIG[c] for c in m.group(2))  # 10万亿 = 10^13
         found[value.normalize() if value != value.to_integral() else value.to_integral()] += 1
     for m in _CJK_NUMERAL_RE.finditer(text):
         found[Decimal(_cjk_numeral(m.group()))] += 1
@@ -794,7 +815,9 @@ def check_numbers(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issu
                     _use(a, w)
 
     # 2b. numbers spelled out in running text, of any size and as ordinals (dos mil, quatre
-    # mille deux cents, thirty-nine, PRIMERO), read by text2num
+    # mille deux cents, thirty-nine, PRIMERO), read by text2num; a Chinese or Japanese value
+    # the number rounds (1576万 / almost 16 million) is kept for step 4's warning
+    rounded_cjk: list[tuple[Side, _Item, Decimal]] = []
     for side in sides:
         other = _OTHER[side]
         other_lang = (t_data if other == "tgt" else s_data).lang
@@ -818,6 +841,10 @@ def check_numbers(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issu
                     for v in wanted:
                         spelled[v] -= 1
                     _use(a)
+                elif cjk and a.kind == "num" and (v := _rounded_value(a, spelled)) is not None:
+                    spelled[v] -= 1
+                    _use(a)
+                    rounded_cjk.append((side, a, v))
 
     issues: list[Issue] = []
     # 3. a date given only as its year (and day) on the other side
@@ -854,6 +881,11 @@ def check_numbers(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issu
             issues.append(_issue("warning", f"{a.label} {a.text} in the source is {b.text} in the target "
                                  "(probably rounded)", _span("src", a), _span("tgt", b)))
 
+    for side, a, v in rounded_cjk:
+        other = _OTHER[side]
+        issues.append(_issue("warning", f"{a.label} {a.text} in the {_NAME[side]} is {v:,f} in the {_NAME[other]} "
+                             "(probably rounded)", _span(side, a)))
+
     # 5. changed values: one issue for both sides
     for a, b in _pairs(digits["src"], digits["tgt"]):
         _use(a, b)
@@ -888,6 +920,11 @@ def check_numbers(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issu
                     # an identifier alone is a term, often paraphrased (CO2 / carbon): its own
                     # check, not a number error
                     issues.append(Issue(ID_CATEGORY, ID_CHECK, "warning", message, (_span(side, a),)))
+                elif side == "tgt" and a.yearlike and not _years(digits["src"], src, s_data) - _years(digits["tgt"], tgt, t_data):
+                    # a year the translation adds for its reader (founded in 1921, since reform
+                    # and opening up in 1978) while every year of the source is there: no change
+                    issues.append(_issue("warning", f"year {a.text} in the target is not in the source "
+                                         "(added for the reader?)", _span(side, a)))
                 else:
                     issues.append(_issue("error", message, _span(side, a)))
     issues.sort(key=lambda i: tuple(min((sp.start for sp in i.evidence if sp.side == side), default=math.inf)
