@@ -841,10 +841,10 @@ def check_numbers(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issu
                     for v in wanted:
                         spelled[v] -= 1
                     _use(a)
-                elif cjk and a.kind == "num" and (v := _rounded_value(a, spelled)) is not None:
-                    spelled[v] -= 1
+                elif cjk and a.kind == "num" and (near := _rounded_value(a, spelled)) is not None:
+                    spelled[near] -= 1
                     _use(a)
-                    rounded_cjk.append((side, a, v))
+                    rounded_cjk.append((side, a, near))
 
     issues: list[Issue] = []
     # 3. a date given only as its year (and day) on the other side
