@@ -609,8 +609,7 @@ class _BandAligner:
         gram = {(a, b): np.take(flat, offsets[a] + cols[b]) for a, b in corners}
         rho = model.ratio[ri][:, None]
         if cfg.length_evidence:
-            nu = cfg.length_tail
-            inv_null = 1 / (nu * model.length_null ** 2)
+            nu, null = cfg.length_tail, model.length_null ** 2
             root_t = {b: np.take(self.inv_root_length[1][b], jc) for b in b_vals}
         inv_norm_s, inv_norm_t = self.inv_norm
         log_len_s, log_len_t = self.log_length
@@ -647,11 +646,11 @@ class _BandAligner:
                 deviation *= deviation
                 # the true pairs' variance falls with the bead's (geometric mean) length
                 var = model.length_variance(self.inv_root_length[0][a][ri][:, None] * root_t[b])
-                llr = np.log1p(deviation * inv_null)
+                llr = np.log1p(deviation * (1 / (nu * null)))
                 deviation /= nu * var
                 llr -= np.log1p(deviation, out=deviation)
                 llr *= 0.5 * (nu + 1)
-                llr -= 0.5 * np.log(var * (1 / model.length_null ** 2))
+                llr -= 0.5 * np.log(var / null)
                 score += llr
             if model.mark_table is not None:
                 for k, table in enumerate(tables):

@@ -881,10 +881,10 @@ def check_numbers(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issu
             issues.append(_issue("warning", f"{a.label} {a.text} in the source is {b.text} in the target "
                                  "(probably rounded)", _span("src", a), _span("tgt", b)))
 
+    # 4b. a Chinese or Japanese figure the other side rounds (kept in step 2b)
     for side, a, v in rounded_cjk:
-        other = _OTHER[side]
-        issues.append(_issue("warning", f"{a.label} {a.text} in the {_NAME[side]} is {v:,f} in the {_NAME[other]} "
-                             "(probably rounded)", _span(side, a)))
+        issues.append(_issue("warning", f"{a.label} {a.text} in the {_NAME[side]} is {v:,f} in the "
+                             f"{_NAME[_OTHER[side]]} (probably rounded)", _span(side, a)))
 
     # 5. changed values: one issue for both sides
     for a, b in _pairs(digits["src"], digits["tgt"]):
@@ -903,7 +903,10 @@ def check_numbers(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issu
             issues.append(_issue("error", f"{a.label} {a.text} in the source became {b.text} in the target",
                                  *evidence))
 
-    # 6. repeats, and values with no counterpart at all
+    # 6. repeats, and values with no counterpart at all; a year the translation adds for its
+    # reader (founded in 1921, since reform and opening up in 1978) while every year of the
+    # source is there is no change
+    years_kept = not _years(digits["src"], src, s_data) - _years(digits["tgt"], tgt, t_data)
     for side in sides:
         here, there = digits[side], digits[_OTHER[side]]
         for a in here:
@@ -920,9 +923,7 @@ def check_numbers(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issu
                     # an identifier alone is a term, often paraphrased (CO2 / carbon): its own
                     # check, not a number error
                     issues.append(Issue(ID_CATEGORY, ID_CHECK, "warning", message, (_span(side, a),)))
-                elif side == "tgt" and a.yearlike and not _years(digits["src"], src, s_data) - _years(digits["tgt"], tgt, t_data):
-                    # a year the translation adds for its reader (founded in 1921, since reform
-                    # and opening up in 1978) while every year of the source is there: no change
+                elif side == "tgt" and a.yearlike and years_kept:
                     issues.append(_issue("warning", f"year {a.text} in the target is not in the source "
                                          "(added for the reader?)", _span(side, a)))
                 else:
